@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/runner"
+)
+
+// Exit statuses. They are documented in the README; keep them in step.
+const (
+	exitOK          = 0
+	exitRunsFailed  = 1   // the sweep finished but some run failed
+	exitUsage       = 2   // bad plan, arguments or settings: nothing ran
+	exitStorage     = 3   // the tracker could not be written or read
+	exitInterrupted = 130 // Ctrl-C or SIGTERM
+)
+
+// usageError is a mistake in how kxrun was called.
+type usageError struct {
+	err  error
+	hint string
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(hint, format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...), hint: hint}
+}
+
+// errRunsFailed ends a sweep in which some run failed; the runs are logged.
+var errRunsFailed = errors.New("some runs failed")
+
+// hinted errors carry a suggestion of what to do.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (e *hinted) Error() string { return e.err.Error() }
+func (e *hinted) Unwrap() error { return e.err }
+
+// exitCode is the one place where errors become exit statuses.
+func exitCode(err error) int {
+	var ue *usageError
+	var pe *plan.ErrorList
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, runner.ErrInterrupted):
+		return exitInterrupted
+	case errors.Is(err, errRunsFailed):
+		return exitRunsFailed
+	case errors.As(err, &ue), errors.As(err, &pe):
+		return exitUsage
+	}
+	return exitStorage
+}
+
+// printError writes an error for people: what went wrong, then what to do.
+func printError(w io.Writer, err error) {
+	switch {
+	case errors.Is(err, errRunsFailed):
+		return // the summary already said which runs failed and why
+	case errors.Is(err, runner.ErrInterrupted):
+		fmt.Fprintln(w, "kxrun: interrupted; runs that finished are logged, cancelled ones are recorded as cancelled.")
+		return
+	}
+	var pe *plan.ErrorList
+	if errors.As(err, &pe) {
+		fmt.Fprintf(w, "Error: the plan has %d problem(s); nothing was run.\n", len(*pe))
+		for _, e := range *pe {
+			fmt.Fprintln(w, "  "+strings.ReplaceAll(e.Error(), "\n", "\n  "))
+		}
+		return
+	}
+	fmt.Fprintf(w, "Error: %v\n", err)
+	var ue *usageError
+	var he *hinted
+	switch {
+	case errors.As(err, &ue) && ue.hint != "":
+		fmt.Fprintf(w, "Try: %s\n", ue.hint)
+	case errors.As(err, &he) && he.hint != "":
+		fmt.Fprintf(w, "Try: %s\n", he.hint)
+	}
+}

@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// resultSniffer watches stdout line by line and keeps the last line that is
+// a JSON object, so the result can be found without keeping the output.
+type resultSniffer struct {
+	max      int
+	line     []byte
+	overflow bool // the current line is longer than max: not a candidate
+	last     []byte
+}
+
+func newResultSniffer(max int) *resultSniffer { return &resultSniffer{max: max} }
+
+func (s *resultSniffer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			s.add(p)
+			break
+		}
+		s.add(p[:i])
+		s.endLine()
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (s *resultSniffer) add(p []byte) {
+	if s.overflow {
+		return
+	}
+	if len(s.line)+len(p) > s.max {
+		s.overflow = true
+		s.line = s.line[:0]
+		return
+	}
+	s.line = append(s.line, p...)
+}
+
+func (s *resultSniffer) endLine() {
+	if !s.overflow {
+		if cand := bytes.TrimSpace(s.line); isJSONObject(cand) {
+			s.last = append(s.last[:0], cand...)
+		}
+	}
+	s.overflow = false
+	if cap(s.line) > 64<<10 {
+		s.line = nil // do not pin a huge buffer for the rest of the run
+	} else {
+		s.line = s.line[:0]
+	}
+}
+
+// Last returns the last JSON-object line, including an unterminated final
+// line.
+func (s *resultSniffer) Last() []byte {
+	if len(s.line) > 0 || s.overflow {
+		s.endLine()
+	}
+	if s.last == nil {
+		return nil
+	}
+	return append([]byte(nil), s.last...)
+}
+
+func isJSONObject(b []byte) bool {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return false
+	}
+	_, err := decodeObject(b)
+	return err == nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	max int
+	buf []byte
+}
+
+func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(p) >= t.max {
+		t.buf = append(t.buf[:0], p[len(p)-t.max:]...)
+		return n, nil
+	}
+	if over := len(t.buf) + len(p) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, p...)
+	return n, nil
+}
+
+// String returns the tail as valid UTF-8 (a cut may split a rune, and
+// trainers may print binary garbage).
+func (t *tailBuffer) String() string {
+	b := t.buf
+	for len(b) > 0 && !utf8.RuneStart(b[0]) {
+		b = b[1:]
+	}
+	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
+}

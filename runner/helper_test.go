@@ -1,0 +1,128 @@
+package runner
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the trainer: with KXRUN_TEST_TRAINER set it
+// behaves as the named kind of trainer instead of running tests, so every
+// runner test drives a real process.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("KXRUN_TEST_TRAINER"); mode != "" {
+		os.Exit(fakeTrainer(mode))
+	}
+	os.Exit(m.Run())
+}
+
+func fakeTrainer(mode string) int {
+	runDir := os.Getenv("KXRUN_RUN_DIR")
+	switch mode {
+	case "ok":
+		fmt.Fprintln(os.Stderr, "training...")
+		fmt.Println("epoch 1 done")
+		fmt.Printf(`{"cv_scores": [0.8, 0.82, 0.81], "params": {"lr": 0.1}, "metrics": {"rows": 100}, "notes": "seed %s"}`+"\n", os.Getenv("KXRUN_SEED"))
+		fmt.Println("bye")
+		return 0
+	case "result-file":
+		fmt.Println(`{"cv_scores": [0.1]}`) // ignored: result.json wins
+		os.WriteFile(filepath.Join(runDir, "result.json"), []byte(`{"cv_scores": [0.7, 0.75]}`), 0o644)
+		return 0
+	case "env":
+		fmt.Printf(`{"cv_scores": [1], "notes": %q}`+"\n", strings.Join([]string{
+			os.Getenv("KXRUN_SEED"), os.Getenv("KXRUN_FEATURES"), os.Getenv("KXRUN_VARIANT"),
+			os.Getenv("KXRUN_RUN_DIR"), os.Getenv("KXRUN_SPEC"), os.Getenv("PLAN_VAR"),
+			strings.Join(os.Args[1:], " "),
+		}, "|"))
+		return 0
+	case "crash":
+		fmt.Fprintln(os.Stderr, "Traceback: ValueError: bad feature")
+		return 3
+	case "nan":
+		fmt.Println(`{"cv_scores": [0.8, NaN, 0.7]}`)
+		return 0
+	case "no-result":
+		fmt.Println("done, no json")
+		return 0
+	case "hang":
+		time.Sleep(time.Hour)
+		return 0
+	case "ignore-term":
+		signal.Ignore(syscall.SIGTERM)
+		os.WriteFile(filepath.Join(runDir, "ready"), nil, 0o644)
+		time.Sleep(time.Hour)
+		return 0
+	case "grandchild":
+		// Leaves a sleeping grandchild behind (in the same process group)
+		// and exits successfully.
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
+		if err := cmd.Start(); err != nil {
+			return 9
+		}
+		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
+		fmt.Println(`{"cv_scores": [0.5]}`)
+		return 0
+	case "flood":
+		line := strings.Repeat("x", 1023) + "\n"
+		buf := []byte(strings.Repeat(line, 1024)) // 1 MiB
+		for range 200 {
+			os.Stdout.Write(buf)
+		}
+		fmt.Println(`{"cv_scores": [0.9]}`)
+		return 0
+	case "npy":
+		writeNpy(filepath.Join(runDir, "oof.npy"), 5)
+		writeNpy(filepath.Join(runDir, "preds.npy"), 3)
+		fmt.Println(`{"cv_scores": [0.9], "test": "` + filepath.Join(runDir, "preds.npy") + `"}`)
+		return 0
+	case "bad-npy":
+		os.WriteFile(filepath.Join(runDir, "oof.npy"), []byte("not an array"), 0o644)
+		fmt.Println(`{"cv_scores": [0.9]}`)
+		return 0
+	case "missing-npy":
+		fmt.Println(`{"cv_scores": [0.9], "oof": "nowhere/oof.npy"}`)
+		return 0
+	case "flaky":
+		// Fails on the first attempt, succeeds on the second.
+		marker := filepath.Join(os.Getenv("FLAKY_DIR"), "tried")
+		if _, err := os.Stat(marker); err != nil {
+			os.WriteFile(marker, nil, 0o644)
+			return 1
+		}
+		fmt.Println(`{"cv_scores": [0.6]}`)
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "unknown mode", mode)
+	return 99
+}
+
+// writeNpy writes a float64 vector 0..n-1 in .npy format by hand, so the
+// test does not depend on the code under test.
+func writeNpy(path string, n int) {
+	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", n)
+	pad := 64 - (10+len(header)+1)%64
+	header += strings.Repeat(" ", pad%64) + "\n"
+	buf := []byte("\x93NUMPY\x01\x00")
+	buf = append(buf, byte(len(header)), byte(len(header)>>8))
+	buf = append(buf, header...)
+	for i := range n {
+		bits := uint64(0)
+		if i > 0 {
+			bits = math.Float64bits(float64(i))
+		}
+		for b := 0; b < 8; b++ {
+			buf = append(buf, byte(bits>>(8*b)))
+		}
+	}
+	os.WriteFile(path, buf, 0o644)
+}

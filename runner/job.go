@@ -1,0 +1,54 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/kxrun/kxrun/plan"
+)
+
+// Job is one process to run.
+type Job struct {
+	Command plan.Command // placeholders already expanded
+	Dir     string
+	Env     []string // the complete environment of the child
+	Timeout time.Duration
+	Log     io.Writer // receives stdout and stderr as they are written
+}
+
+// Outcome is what happened to a job's process.
+type Outcome struct {
+	Start, End   time.Time
+	ExitCode     int    // -1 when the process did not exit normally
+	Signal       string // the signal that ended it, if any
+	SignalNumber int
+	TimedOut     bool
+	Cancelled    bool  // stopped because kxrun was interrupted
+	StartErr     error // the process could not be started
+	// ResultLine is the last line of stdout that is a JSON object, or nil.
+	ResultLine      []byte
+	StderrTail      string
+	OutputBytes     int64
+	OutputAbandoned bool // a process outside the group held the output open
+}
+
+// Duration is the wall time of the job.
+func (o Outcome) Duration() time.Duration { return o.End.Sub(o.Start) }
+
+// Executor runs jobs somewhere. Local runs them on this machine; a cluster
+// executor (Slurm) can implement the same contract.
+type Executor interface {
+	Execute(ctx context.Context, job Job) Outcome
+}
+
+const (
+	// maxResultLine bounds the memory spent on a candidate result line; a
+	// result with 10,000 folds is a few hundred kilobytes.
+	maxResultLine = 16 << 20
+	// stderrTailBytes is how much of the end of stderr goes into a run's
+	// record to explain a failure.
+	stderrTailBytes = 4 << 10
+	// pipeDrainLimit bounds the wait for output after the group is gone.
+	pipeDrainLimit = 2 * time.Second
+)

@@ -1,0 +1,93 @@
+package study
+
+import (
+	"fmt"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+// Version is recorded in every run's details.
+var Version = "dev"
+
+// recordOf builds the tracker record of a finished run.
+func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
+	spec, out := res.Spec, res.Outcome
+	seed := spec.Seed
+	rec := &tracker.Record{
+		Name: spec.Name, Date: out.Start, Source: source,
+		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition,
+		Variant: spec.Variant, Seed: &seed, Status: string(res.Status), Reason: res.Reason,
+		Metric: p.Metric, Direction: string(p.Direction), ModelType: p.Model,
+		Features: spec.Features, Params: res.Params, ParamsHash: tracker.ParamsHash(res.Params),
+		Workdir: spec.Dir, Env: spec.Env, Signal: out.Signal, TimedOut: out.TimedOut,
+		StderrTail: out.StderrTail, OutputBytes: out.OutputBytes, ResultSource: res.ResultSource,
+		Attempts: res.Attempts, StartedAt: out.Start, FinishedAt: out.End,
+		DurationS: out.Duration().Seconds(), Version: Version,
+	}
+	if rec.Date.IsZero() {
+		rec.Date = time.Now()
+	}
+	if res.Command.IsShell() {
+		rec.ShellCommand = res.Command.Shell
+	} else {
+		rec.Command = res.Command.Argv
+	}
+	if out.StartErr == nil && out.Signal == "" && !out.TimedOut && !out.Cancelled && !out.End.IsZero() {
+		code := out.ExitCode
+		rec.ExitCode = &code
+	}
+	if tr := res.Trainer; tr != nil {
+		rec.CVScores, rec.Metrics, rec.LBScore, rec.Notes = tr.CVScores, tr.Metrics, tr.LBScore, tr.Notes
+		if res.Status == runner.StatusOK {
+			mean, std := stat.PopMeanStdDev(tr.CVScores, nil)
+			rec.CVScore, rec.CVStd = &mean, &std
+		}
+	}
+	return rec
+}
+
+// resolvedConfig is a run's config, written as a plan of one variant and
+// one seed, so that `kxrun run configs/<name>.yaml` reproduces the run.
+type resolvedConfig struct {
+	Name         string            `yaml:"name"`
+	Competition  string            `yaml:"competition,omitempty"`
+	Metric       string            `yaml:"metric,omitempty"`
+	Direction    string            `yaml:"direction"`
+	Model        string            `yaml:"model"`
+	Command      any               `yaml:"command"`
+	Workdir      string            `yaml:"workdir"`
+	Env          map[string]string `yaml:"env,omitempty"`
+	Timeout      string            `yaml:"timeout,omitempty"`
+	Seeds        []int64           `yaml:"seeds"`
+	BaseFeatures []string          `yaml:"base_features"`
+	Params       map[string]any    `yaml:"params,omitempty"`
+}
+
+func configOf(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
+	cfg := resolvedConfig{
+		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
+		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
+		Env: spec.Env, Seeds: []int64{spec.Seed}, BaseFeatures: spec.Features, Params: spec.Params,
+	}
+	if p.Command.IsShell() {
+		cfg.Command = p.Command.Shell
+	} else {
+		cfg.Command = p.Command.Argv
+	}
+	if spec.Timeout > 0 {
+		cfg.Timeout = spec.Timeout.String()
+	}
+	body, err := yaml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	head := fmt.Sprintf("# Resolved config of run %s: variant %s of plan %s (%s), seed %d.\n# Reproduce it with: kxrun run <this file>\n",
+		spec.Name, spec.Variant, p.Name, p.Path, spec.Seed)
+	return append([]byte(head), body...), nil
+}

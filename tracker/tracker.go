@@ -1,0 +1,383 @@
+package tracker
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/kxrun/kxrun/npyfile"
+)
+
+// Tracker is an open tracker directory.
+type Tracker struct {
+	Dir string
+
+	// What this process last saw of runs.csv, so that an append only reads
+	// what other processes added since (the cost of logging does not grow
+	// with the history).
+	seen struct {
+		info    os.FileInfo
+		index   map[string]int
+		size    int64
+		lastNum int
+	}
+}
+
+const (
+	csvName    = "runs.csv"
+	lockName   = ".lock"
+	workName   = ".work"
+	detailsDir = "details"
+	logsDir    = "logs"
+	artsDir    = "artifacts"
+	configsDir = "configs"
+	reportsDir = "reports"
+)
+
+// Open opens the tracker in dir, creating its layout if needed.
+func Open(dir string) (*Tracker, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range []string{"", detailsDir, logsDir, artsDir, configsDir, reportsDir, workName} {
+		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+			return nil, fmt.Errorf("create tracker %s: %w", dir, err)
+		}
+	}
+	t := &Tracker{Dir: abs}
+	t.removeStaleStages()
+	return t, nil
+}
+
+func (t *Tracker) path(parts ...string) string {
+	return filepath.Join(append([]string{t.Dir}, parts...)...)
+}
+
+// CSVPath is the path of runs.csv.
+func (t *Tracker) CSVPath() string { return t.path(csvName) }
+
+// ArtifactFile is an array to keep with a run.
+type ArtifactFile struct {
+	Kind string // "oof" or "test"
+	Path string // where it is now
+	Move bool   // may be renamed (it belongs to the run); otherwise copied
+	Info npyfile.Info
+}
+
+// Files are what a run produced besides its record.
+type Files struct {
+	Log       string // a log file to move into logs/, "" for none
+	Artifacts []ArtifactFile
+	Config    []byte // the resolved config as YAML, nil for none
+}
+
+// Commit stores a run: it assigns the next run id, moves the run's files
+// into place, writes its details and finally appends its row to runs.csv.
+// rec is updated with its id and the paths of what was kept.
+func (t *Tracker) Commit(rec *Record, files Files) error {
+	l, err := acquire(t.path(lockName))
+	if err != nil {
+		return err
+	}
+	defer l.release()
+
+	if err := t.refresh(true); err != nil {
+		return err
+	}
+	n := t.seen.lastNum + 1
+	// An id whose details exist was handed out by a commit that crashed
+	// before its row: never give it again.
+	for fileExists(t.path(detailsDir, FormatID(n)+".json")) {
+		n++
+	}
+	rec.Number, rec.RunID = n, FormatID(n)
+	if files.Log != "" {
+		rec.Log = filepath.Join(logsDir, rec.RunID+".log")
+	}
+	rec.Artifacts = nil
+	for _, a := range files.Artifacts {
+		if rec.Artifacts == nil {
+			rec.Artifacts = map[string]*Artifact{}
+		}
+		rec.Artifacts[a.Kind] = &Artifact{
+			Path:   filepath.Join(artsDir, fmt.Sprintf("%s_%s_v%d.npy", a.Kind, safeName(rec.ModelType), n)),
+			Source: a.Path, Descr: a.Info.Descr, Dtype: a.Info.Dtype, Shape: a.Info.Shape,
+			FortranOrder: a.Info.FortranOrder, Bytes: a.Info.Size, SHA256: a.Info.SHA256,
+		}
+	}
+	if files.Config != nil {
+		rec.Config, err = t.configPath(rec.Name, rec.RunID, files.Config)
+		if err != nil {
+			return err
+		}
+	}
+
+	details, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode record: %w", err)
+	}
+	if err := writeFileAtomic(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write details of %s: %w", rec.RunID, err)
+	}
+	dirty := map[string]bool{detailsDir: true}
+	if files.Log != "" {
+		if err := syncFile(files.Log); err != nil {
+			return fmt.Errorf("sync log: %w", err)
+		}
+		if err := os.Rename(files.Log, t.path(rec.Log)); err != nil {
+			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
+		}
+		dirty[logsDir] = true
+	}
+	for _, a := range files.Artifacts {
+		if err := t.keepArtifact(a, t.path(rec.Artifacts[a.Kind].Path)); err != nil {
+			return fmt.Errorf("keep %s of %s: %w", a.Kind, rec.RunID, err)
+		}
+		dirty[artsDir] = true
+	}
+	if files.Config != nil {
+		if err := writeFileAtomic(t.path(rec.Config), files.Config, 0o644); err != nil {
+			return fmt.Errorf("write config of %s: %w", rec.RunID, err)
+		}
+		dirty[configsDir] = true
+	}
+	for d := range dirty {
+		if err := syncDir(t.path(d)); err != nil {
+			return err
+		}
+	}
+	return t.appendRows([]Row{RowOf(rec)})
+}
+
+// keepArtifact renames a run's own array into place, or copies one that
+// lives elsewhere, checking that the bytes are those that were validated.
+func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
+	if a.Move {
+		if err := syncFile(a.Path); err != nil {
+			return err
+		}
+		return os.Rename(a.Path, dst)
+	}
+	tmp := dst + ".tmp" + strconv.Itoa(os.Getpid())
+	os.Remove(tmp)
+	sum, err := npyfile.Copy(a.Path, tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if sum != a.Info.SHA256 {
+		os.Remove(tmp)
+		return fmt.Errorf("%s changed after it was validated", a.Path)
+	}
+	return os.Rename(tmp, dst)
+}
+
+// configPath picks configs/<name>.yaml, unless a different config already
+// has that name (the plan changed since): then the run id tells them apart.
+func (t *Tracker) configPath(name, runID string, content []byte) (string, error) {
+	rel := filepath.Join(configsDir, safeName(name)+".yaml")
+	old, err := os.ReadFile(t.path(rel))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return rel, nil
+	case err != nil:
+		return "", err
+	case bytes.Equal(old, content):
+		return rel, nil
+	}
+	return filepath.Join(configsDir, safeName(name)+"."+runID+".yaml"), nil
+}
+
+// appendRows appends rows to runs.csv in one write and syncs it. The caller
+// holds the lock and has refreshed t.seen. A failed write is undone so that
+// the file never keeps a partial row.
+func (t *Tracker) appendRows(rows []Row) error {
+	path := t.CSVPath()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	header := Columns
+	if fi.Size() > 0 && t.seen.index != nil {
+		header = headerOf(t.seen.index)
+	}
+	data := encodeRows(rows, header, fi.Size() == 0)
+	if _, err := f.Write(data); err != nil {
+		_ = f.Truncate(fi.Size())
+		return fmt.Errorf("append to %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Truncate(fi.Size())
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if fi.Size() == 0 {
+		if err := syncDir(t.Dir); err != nil {
+			return err
+		}
+	}
+	if nfi, err := f.Stat(); err == nil {
+		t.seen.info, t.seen.size = nfi, nfi.Size()
+	}
+	for _, r := range rows {
+		t.seen.lastNum = max(t.seen.lastNum, r.Number)
+	}
+	return nil
+}
+
+// refresh brings t.seen up to date with runs.csv; with repair set (the
+// caller holds the lock) a torn last row left by a crash is cut off, so
+// that the next append starts on a clean line.
+func (t *Tracker) refresh(repair bool) error {
+	path := t.CSVPath()
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	same := t.seen.info != nil && os.SameFile(fi, t.seen.info)
+	if same && fi.Size() == t.seen.size {
+		return nil
+	}
+	// Rows are only ever appended to the same file, so the new part can be
+	// read on its own; a replaced file (a rewrite) is read again in full.
+	var p parsed
+	if same && fi.Size() > t.seen.size {
+		data, err := readFrom(path, t.seen.size)
+		if err != nil {
+			return err
+		}
+		p, err = parseBody(data, t.seen.index, path, 0)
+		if err != nil {
+			return err
+		}
+		p.goodEnd += t.seen.size
+		p.index = t.seen.index
+		for _, r := range p.rows {
+			t.seen.lastNum = max(t.seen.lastNum, r.Number)
+		}
+	} else {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if p, err = parseCSV(data, path); err != nil {
+			return err
+		}
+		t.seen.lastNum = 0
+		for _, r := range p.rows {
+			t.seen.lastNum = max(t.seen.lastNum, r.Number)
+		}
+	}
+	size := fi.Size()
+	if repair && p.torn {
+		if err := os.Truncate(path, p.goodEnd); err != nil {
+			return fmt.Errorf("repair the torn last row of %s: %w", path, err)
+		}
+		size = p.goodEnd
+	}
+	t.seen.info, t.seen.index, t.seen.size = fi, p.index, size
+	return nil
+}
+
+func readFrom(path string, off int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(f)
+}
+
+// Runs reads every row of runs.csv. Warnings say what was skipped.
+func (t *Tracker) Runs() ([]Row, []string, error) {
+	l, err := acquireShared(t.path(lockName))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer l.release()
+	data, err := os.ReadFile(t.CSVPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := parseCSV(data, t.CSVPath())
+	return p.rows, p.warnings, err
+}
+
+// Details reads the record of a run.
+func (t *Tracker) Details(runID string) (*Record, error) {
+	data, err := os.ReadFile(t.path(detailsDir, runID+".json"))
+	if err != nil {
+		return nil, fmt.Errorf("details of %s: %w", runID, err)
+	}
+	var rec Record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return nil, fmt.Errorf("details of %s are damaged: %w", runID, err)
+	}
+	return &rec, nil
+}
+
+// WriteReport writes reports/<name> atomically and returns its path.
+func (t *Tracker) WriteReport(name string, data []byte) (string, error) {
+	path := t.path(reportsDir, name)
+	if err := writeFileAtomic(path, data, 0o644); err != nil {
+		return "", fmt.Errorf("write report: %w", err)
+	}
+	if err := syncDir(t.path(reportsDir)); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// safeName keeps a name usable as a file name.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.', r == '+':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := strings.TrimLeft(b.String(), ".")
+	if out == "" {
+		out = "run"
+	}
+	if len(out) > 120 {
+		out = out[:120]
+	}
+	return out
+}
+
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,0 +1,338 @@
+package tracker
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/npyfile"
+)
+
+// With KXRUN_TEST_APPEND=dir:n the test binary appends n runs to the
+// tracker in dir and exits: a second, real process for the concurrency tests.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("KXRUN_TEST_APPEND"); spec != "" {
+		dir, nStr, _ := strings.Cut(spec, ":")
+		n, _ := strconv.Atoi(nStr)
+		tr, err := Open(dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for i := range n {
+			rec := sampleRecord(fmt.Sprintf("p%d_%d", os.Getpid(), i), 0.5)
+			if err := tr.Commit(rec, Files{}); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func fp(f float64) *float64 { return &f }
+
+func sampleRecord(name string, cv float64) *Record {
+	seed := int64(42)
+	return &Record{
+		Name: name, Date: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC), Source: "test",
+		Plan: "p", Variant: "all", Seed: &seed, Status: "ok", Metric: "auc", Direction: "maximize",
+		ModelType: "lgb", Features: []string{"a", "b", "c"}, Params: map[string]any{"lr": 0.1},
+		ParamsHash: ParamsHash(map[string]any{"lr": 0.1}),
+		CVScores:   []float64{cv, cv}, CVScore: fp(cv), CVStd: fp(0),
+	}
+}
+
+func writeNpy(t *testing.T, path string, values []float64) {
+	t.Helper()
+	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", len(values))
+	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
+	var buf bytes.Buffer
+	buf.WriteString("\x93NUMPY\x01\x00")
+	buf.WriteByte(byte(len(header)))
+	buf.WriteByte(byte(len(header) >> 8))
+	buf.WriteString(header)
+	for range values {
+		buf.Write(make([]byte, 8))
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sha(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
+}
+
+func TestCommitKeepsEverything(t *testing.T) {
+	tr, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := tr.NewStage("p_all_s42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDir, _, err := st.Attempt(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(st.Log(), "training output")
+	oof := filepath.Join(runDir, "oof.npy")
+	writeNpy(t, oof, make([]float64, 10))
+	elsewhere := filepath.Join(t.TempDir(), "test.npy") // outside the run: copied, kept
+	writeNpy(t, elsewhere, make([]float64, 4))
+	oofSum, testSum := sha(t, oof), sha(t, elsewhere)
+	oofInfo, err := npyfile.Inspect(oof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testInfo, err := npyfile.Inspect(elsewhere)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := sampleRecord("p_all_s42", 0.8)
+	rec.LBScore = fp(0)
+	rec.Notes = "commas, \"quotes\"\nand newlines"
+	st.CloseLog()
+	err = tr.Commit(rec, Files{
+		Log: st.LogPath,
+		Artifacts: []ArtifactFile{
+			{Kind: "oof", Path: oof, Move: true, Info: oofInfo},
+			{Kind: "test", Path: elsewhere, Move: false, Info: testInfo},
+		},
+		Config: []byte("name: p\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.RunID != "run_001" {
+		t.Errorf("run id %s", rec.RunID)
+	}
+	wantPaths := map[string]string{
+		"oof":  "artifacts/oof_lgb_v1.npy",
+		"test": "artifacts/test_lgb_v1.npy",
+	}
+	for kind, p := range wantPaths {
+		if rec.Artifacts[kind].Path != p {
+			t.Errorf("%s path %s, want %s", kind, rec.Artifacts[kind].Path, p)
+		}
+	}
+	if got := sha(t, filepath.Join(tr.Dir, wantPaths["oof"])); got != oofSum || rec.Artifacts["oof"].SHA256 != oofSum {
+		t.Error("oof bytes changed")
+	}
+	if got := sha(t, filepath.Join(tr.Dir, wantPaths["test"])); got != testSum {
+		t.Error("test bytes changed")
+	}
+	if _, err := os.Stat(elsewhere); err != nil {
+		t.Error("a file outside the run dir must be copied, not moved")
+	}
+	if log, _ := os.ReadFile(filepath.Join(tr.Dir, "logs", "run_001.log")); string(log) != "training output\n" {
+		t.Errorf("log %q", log)
+	}
+	if cfg, _ := os.ReadFile(filepath.Join(tr.Dir, "configs", "p_all_s42.yaml")); string(cfg) != "name: p\n" {
+		t.Errorf("config %q", cfg)
+	}
+	got, err := tr.Details("run_001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rec, got); diff != "" {
+		t.Errorf("details (-want +got):\n%s", diff)
+	}
+	rows, warnings, err := tr.Runs()
+	if err != nil || len(warnings) > 0 || len(rows) != 1 {
+		t.Fatalf("rows %d warnings %v err %v", len(rows), warnings, err)
+	}
+	want := Row{RunID: "run_001", Number: 1, Date: "2026-11-25T10:00:00Z", Name: "p_all_s42", Plan: "p",
+		Variant: "all", Seed: rec.Seed, CVScore: fp(0.8), CVStd: fp(0), CVFolds: []float64{0.8, 0.8},
+		LBScore: fp(0), CVLBGap: fp(0.8), NFeatures: 3, ModelType: "lgb", Metric: "auc",
+		Direction: "maximize", ParamsHash: rec.ParamsHash, Status: "ok", Notes: rec.Notes}
+	if diff := cmp.Diff(want, rows[0]); diff != "" {
+		t.Errorf("row (-want +got):\n%s", diff)
+	}
+}
+
+func TestConfigNameCollision(t *testing.T) {
+	tr, _ := Open(t.TempDir())
+	for i, cfg := range []string{"a: 1\n", "a: 1\n", "a: 2\n"} {
+		rec := sampleRecord("same_name", 0.5)
+		if err := tr.Commit(rec, Files{Config: []byte(cfg)}); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"configs/same_name.yaml", "configs/same_name.yaml", "configs/same_name.run_003.yaml"}[i]
+		if rec.Config != want {
+			t.Errorf("commit %d: config %s, want %s", i, rec.Config, want)
+		}
+	}
+}
+
+func TestTwoProcessesAppending(t *testing.T) {
+	dir := t.TempDir()
+	const perProcess = 1000
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0", fmt.Sprintf("KXRUN_TEST_APPEND=%s:%d", dir, perProcess))
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				errs[i] = fmt.Errorf("%v: %s", err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, _ := Open(dir)
+	rows, warnings, err := tr.Runs()
+	if err != nil || len(warnings) > 0 {
+		t.Fatalf("warnings %v err %v", warnings, err)
+	}
+	if len(rows) != 2*perProcess {
+		t.Fatalf("%d rows, want %d", len(rows), 2*perProcess)
+	}
+	seen := map[string]bool{}
+	for i, r := range rows {
+		if seen[r.RunID] {
+			t.Fatalf("run id %s used twice", r.RunID)
+		}
+		seen[r.RunID] = true
+		if r.Number != i+1 {
+			t.Fatalf("row %d has id %s: ids must increase without gaps here", i, r.RunID)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "details", r.RunID+".json")); err != nil {
+			t.Fatalf("row %s has no details: %v", r.RunID, err)
+		}
+	}
+}
+
+func TestTornLastRowIsIgnoredAndRepaired(t *testing.T) {
+	dir := t.TempDir()
+	tr, _ := Open(dir)
+	for i := range 2 {
+		if err := tr.Commit(sampleRecord(fmt.Sprintf("r%d", i), 0.5), Files{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A crash in the middle of an append, inside a quoted field.
+	f, _ := os.OpenFile(tr.CSVPath(), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`run_003,2026-11-25T10:00:00Z,r2,p,all,42,0.5,0,"[0.5,`)
+	f.Close()
+
+	fresh, _ := Open(dir)
+	rows, warnings, err := fresh.Runs()
+	if err != nil || len(rows) != 2 || len(warnings) != 1 || !strings.Contains(warnings[0], "incomplete last row") {
+		t.Fatalf("rows %d warnings %v err %v", len(rows), warnings, err)
+	}
+	if err := fresh.Commit(sampleRecord("after", 0.5), Files{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, warnings, err = fresh.Runs()
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("after repair: warnings %v err %v", warnings, err)
+	}
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.RunID+":"+r.Name)
+	}
+	if diff := cmp.Diff([]string{"run_001:r0", "run_002:r1", "run_003:after"}, ids); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestOrphanDetailsIDIsNotReused(t *testing.T) {
+	dir := t.TempDir()
+	tr, _ := Open(dir)
+	if err := tr.Commit(sampleRecord("r1", 0.5), Files{}); err != nil {
+		t.Fatal(err)
+	}
+	// A crash after the details of run_002 were written, before its row.
+	os.WriteFile(filepath.Join(dir, "details", "run_002.json"), []byte("{}"), 0o644)
+	rec := sampleRecord("r2", 0.5)
+	if err := Open2(t, dir).Commit(rec, Files{}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.RunID != "run_003" {
+		t.Errorf("got %s, want run_003 (run_002 belongs to a crashed commit)", rec.RunID)
+	}
+}
+
+func Open2(t *testing.T, dir string) *Tracker {
+	t.Helper()
+	tr, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func TestIncrementalRefreshSeesOtherWriters(t *testing.T) {
+	dir := t.TempDir()
+	a, b := Open2(t, dir), Open2(t, dir)
+	for i := range 3 {
+		for _, tr := range []*Tracker{a, b} {
+			rec := sampleRecord("x", float64(i))
+			if err := tr.Commit(rec, Files{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rows, _, _ := a.Runs()
+	if len(rows) != 6 || rows[5].RunID != "run_006" {
+		t.Fatalf("got %d rows, last %s", len(rows), rows[len(rows)-1].RunID)
+	}
+}
+
+func TestStaleStagesOfDeadProcessesAreRemoved(t *testing.T) {
+	dir := t.TempDir()
+	Open2(t, dir)
+	dead := filepath.Join(dir, ".work", "999999999-x-1")
+	live := filepath.Join(dir, ".work", strconv.Itoa(os.Getppid())+"-y-1")
+	os.MkdirAll(dead, 0o755)
+	os.MkdirAll(live, 0o755)
+	Open2(t, dir)
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("stage of a dead process kept")
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Error("stage of a live process removed")
+	}
+}
+
+func TestParseID(t *testing.T) {
+	for in, want := range map[string]int{"run_012": 12, "12": 12, "run_1000": 1000, "run_0": 0} {
+		if got, ok := ParseID(in); !ok || got != want {
+			t.Errorf("ParseID(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "run_", "abc", "run_-1", "-3"} {
+		if _, ok := ParseID(in); ok {
+			t.Errorf("ParseID(%q) accepted", in)
+		}
+	}
+}
