@@ -36,12 +36,21 @@ func note(v study.VariantSummary) string {
 
 // AblationTable writes the ablation table for the terminal.
 func AblationTable(w io.Writer, s *study.AblationSummary) {
-	fmt.Fprintf(w, "\nAblation of %s (%s, %s), seeds %s: %s\n", s.Plan, s.Metric, s.Direction, seedList(s.Seeds), counts(s))
+	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s), seedList(s.Seeds), counts(s))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain\t")
+	fmt.Fprint(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain")
+	notes := slices.ContainsFunc(s.Variants, func(v study.VariantSummary) bool { return v.SameAs != "" })
+	if notes {
+		fmt.Fprint(tw, "\tnote")
+	}
+	fmt.Fprintln(tw)
 	for _, v := range s.Variants {
-		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%s\t%s\t%s\n", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
-			score(v.CVMean), score(v.CVStd), gain(v.Gain), note(v))
+		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%s\t%s", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
+			score(v.CVMean), score(v.CVStd), gain(v.Gain))
+		if notes {
+			fmt.Fprintf(tw, "\t%s", note(v))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	if line := groupsByGain(s); line != "" {
@@ -78,6 +87,13 @@ func groupsByGain(s *study.AblationSummary) string {
 	return "Groups by leave-one-out gain: " + strings.Join(parts, ", ")
 }
 
+func metricLabel(s *study.AblationSummary) string {
+	if s.Metric == "" {
+		return s.Direction
+	}
+	return s.Metric + ", " + s.Direction
+}
+
 func counts(s *study.AblationSummary) string {
 	parts := []string{fmt.Sprintf("%d runs", s.Total), fmt.Sprintf("%d ok", s.OK)}
 	if s.Failed > 0 {
@@ -109,7 +125,7 @@ func AblationMarkdown(s *study.AblationSummary) []byte {
 		fmt.Fprintf(&b, "- Competition: %s\n", s.Competition)
 	}
 	fmt.Fprintf(&b, "- Started: %s, took %s\n", s.Started.Format(time.RFC3339), time.Duration(s.DurationS*float64(time.Second)).Round(time.Second))
-	fmt.Fprintf(&b, "- Metric: %s (%s); seeds: %s\n", s.Metric, s.Direction, seedList(s.Seeds))
+	fmt.Fprintf(&b, "- Metric: %s; seeds: %s\n", metricLabel(s), seedList(s.Seeds))
 	fmt.Fprintf(&b, "- Runs: %s\n", counts(s))
 	if s.Interrupted {
 		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")

@@ -4,10 +4,9 @@ import (
 	"context"
 	"time"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/stats"
 )
 
 // VariantSummary is one line of the ablation table.
@@ -143,11 +142,11 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 			}
 		}
 		if len(means) > 0 {
-			m := stat.Mean(means, nil)
+			m := stats.Mean(means)
 			vs.CVMean = &m
 		}
 		if len(means) > 1 {
-			sd := stat.StdDev(means, nil)
+			sd := stats.Std(means, 1)
 			vs.CVStd = &sd
 		}
 		if v.Reference != "" {
@@ -162,7 +161,7 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 			}
 			vs.GainSeeds = len(gains)
 			if len(gains) > 0 {
-				g := stat.Mean(gains, nil)
+				g := stats.Mean(gains)
 				vs.Gain = &g
 			}
 		}

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
-	"gonum.org/v1/gonum/stat"
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/stats"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -45,7 +45,7 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 	if tr := res.Trainer; tr != nil {
 		rec.CVScores, rec.Metrics, rec.LBScore, rec.Notes = tr.CVScores, tr.Metrics, tr.LBScore, tr.Notes
 		if res.Status == runner.StatusOK {
-			mean, std := stat.PopMeanStdDev(tr.CVScores, nil)
+			mean, std := stats.Mean(tr.CVScores), stats.Std(tr.CVScores, 0)
 			rec.CVScore, rec.CVStd = &mean, &std
 		}
 	}

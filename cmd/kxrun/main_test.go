@@ -1,0 +1,215 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The test binary is also kxrun and the fake trainers the scripts run:
+// testscript installs each as a program on PATH.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"kxrun":       func() { os.Exit(Main(os.Args[1:])) },
+		"faketrainer": func() { os.Exit(fakeTrainer(os.Args[1:])) },
+	})
+}
+
+var demoTrainer string
+
+func TestScripts(t *testing.T) {
+	bin := t.TempDir()
+	demoTrainer = filepath.Join(bin, "demotrainer")
+	build := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build demotrainer: %v\n%s", err, out)
+	}
+	repo, _ := filepath.Abs("../..")
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		UpdateScripts:       *updateScripts,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("REPO", repo)
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond != "numpy" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			if exec.Command("/usr/bin/python3", "-c", "import numpy, pandas").Run() != nil {
+				if os.Getenv("CI") != "" {
+					return false, fmt.Errorf("numpy and pandas are missing in CI: .ci/run must install them")
+				}
+				return false, nil
+			}
+			return true, nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"jsonpath": cmdJSONPath,
+			"csvcheck": cmdCSVCheck,
+		},
+	})
+}
+
+// cmdJSONPath checks a value in a JSON file:
+//
+//	jsonpath FILE PATH OP VALUE
+//
+// PATH is dot-separated (variants.2.gain), OP is one of == != > < ~ (equal
+// within 1e-12), null or notnull (then no VALUE).
+func cmdJSONPath(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 3 {
+		ts.Fatalf("usage: jsonpath FILE PATH OP [VALUE]")
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc); err != nil {
+		ts.Fatalf("%s is not one JSON value: %v", args[0], err)
+	}
+	got := lookup(ts, doc, args[1])
+	ok := compare(ts, got, args[2], args[3:])
+	if ok == neg {
+		ts.Fatalf("%s %s %s: got %v", args[1], args[2], strings.Join(args[3:], " "), got)
+	}
+}
+
+func lookup(ts *testscript.TestScript, doc any, path string) any {
+	for _, part := range strings.Split(path, ".") {
+		switch v := doc.(type) {
+		case map[string]any:
+			doc = v[part]
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				ts.Fatalf("no element %s in %s", part, path)
+			}
+			doc = v[i]
+		default:
+			ts.Fatalf("cannot index %T with %s", doc, part)
+		}
+	}
+	return doc
+}
+
+func compare(ts *testscript.TestScript, got any, op string, rest []string) bool {
+	switch op {
+	case "null":
+		return got == nil
+	case "notnull":
+		return got != nil
+	}
+	if len(rest) != 1 {
+		ts.Fatalf("%s needs one value", op)
+	}
+	want := rest[0]
+	if s, isString := got.(string); isString {
+		switch op {
+		case "==":
+			return s == want
+		case "!=":
+			return s != want
+		}
+		ts.Fatalf("cannot compare the string %q with %s", s, op)
+	}
+	g, isNum := got.(float64)
+	w, err := strconv.ParseFloat(want, 64)
+	if !isNum || err != nil {
+		ts.Fatalf("want numbers, got %v and %q", got, want)
+	}
+	switch op {
+	case "==":
+		return g == w
+	case "!=":
+		return g != w
+	case ">":
+		return g > w
+	case "<":
+		return g < w
+	case "~":
+		return math.Abs(g-w) <= 1e-12
+	}
+	ts.Fatalf("unknown operator %s", op)
+	return false
+}
+
+// cmdCSVCheck recomputes the ablation summary from runs.csv, independently
+// of kxrun's own code, and compares it with kxrun's JSON:
+//
+//	csvcheck RUNS_CSV SUMMARY_JSON
+func cmdCSVCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: csvcheck RUNS_CSV SUMMARY_JSON")
+	}
+	if err := recomputeFromCSV(ts.MkAbs(args[0]), ts.MkAbs(args[1])); err != nil {
+		ts.Fatalf("%v", err)
+	}
+}
+
+// fakeTrainer is a trainer whose scores are known in advance: each feature
+// adds the weight its name announces (strong_* 0.05, weak_* 0.005, anything
+// else 0) to 0.6, plus a per-seed offset that cancels in same-seed gains.
+// MODE (first argument) makes it misbehave in various ways instead.
+func fakeTrainer(args []string) int {
+	mode := "ok"
+	if len(args) > 0 {
+		mode = args[0]
+	}
+	features := strings.Split(os.Getenv("KXRUN_FEATURES"), ",")
+	seed, _ := strconv.Atoi(os.Getenv("KXRUN_SEED"))
+	score := 0.6 + float64(seed%7)*0.001
+	for _, f := range features {
+		switch {
+		case strings.HasPrefix(f, "strong_"):
+			score += 0.05
+		case strings.HasPrefix(f, "weak_"):
+			score += 0.005
+		}
+	}
+	if mode == "fail-on" && slices.Contains(features, args[1]) {
+		mode = "crash"
+	}
+	if v := os.Getenv("KXRUN_VARIANT"); mode == "by-variant" && strings.HasPrefix(v, "+") {
+		mode = v[1:] // +nan behaves as nan, and so on
+	}
+	switch mode {
+	case "crash":
+		fmt.Fprintln(os.Stderr, "KeyError: 'title'")
+		return 1
+	case "nan":
+		fmt.Println(`{"cv_scores": [0.5, NaN]}`)
+		return 0
+	case "garbage":
+		os.Stdout.Write([]byte("\x00\xff\xfe not json {\n"))
+		return 0
+	case "hang":
+		select {}
+	case "hang-tree", "hang-leaf", "ignore-term":
+		// Records its pid so a test can check it is gone afterwards; the
+		// tree version also leaves a grandchild.
+		if mode == "ignore-term" {
+			signal.Ignore(syscall.SIGTERM)
+		}
+		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), nil, 0o644)
+		if mode == "hang-tree" {
+			exec.Command(os.Args[0], "hang-leaf").Start()
+		}
+		select {}
+	}
+	folds := []float64{score - 0.01, score, score + 0.01}
+	data, _ := json.Marshal(map[string]any{"cv_scores": folds, "notes": "features=" + strings.Join(features, "+")})
+	fmt.Println(string(data))
+	return 0
+}
