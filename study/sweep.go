@@ -121,7 +121,8 @@ func (s *sweep) finish(res *runner.Result) error {
 	if err := st.CloseLog(); err != nil {
 		return fmt.Errorf("close log of %s: %w", res.Spec.Name, err)
 	}
-	if err := s.opts.Tracker.Commit(rec, files); err != nil {
+	nb, err := s.opts.Tracker.Commit(rec, files)
+	if err != nil {
 		return fmt.Errorf("could not log run %s: %w", res.Spec.Name, err)
 	}
 	st.Remove()
@@ -134,7 +135,11 @@ func (s *sweep) finish(res *runner.Result) error {
 		s.scores[refKey{s.canonical(rec.Variant), res.Spec.Seed}] = *rec.CVScore
 	}
 	if s.opts.Progress != nil {
-		fmt.Fprintln(s.opts.Progress, s.runLine(rec))
+		line := s.runLine(rec)
+		if d := DeltaText(rec, nb); d != "" {
+			line += "  (" + d + ")"
+		}
+		fmt.Fprintln(s.opts.Progress, line)
 	}
 	return nil
 }
@@ -187,7 +192,16 @@ func signedGain(d plan.Direction, kind plan.VariantKind, score, ref float64) flo
 
 func fmtScore(f float64) string { return fmt.Sprintf("%.5f", f) }
 
-func fmtGain(f float64) string { return fmt.Sprintf("%+.5f", f) }
+func fmtGain(f float64) string {
+	if f == 0 { // no "-0.00000"
+		f = 0
+	}
+	s := fmt.Sprintf("%+.5f", f)
+	if s == "-0.00000" {
+		s = "+0.00000"
+	}
+	return s
+}
 
 // IsInterrupted reports whether err means the sweep was interrupted.
 func IsInterrupted(err error) bool { return errors.Is(err, runner.ErrInterrupted) }

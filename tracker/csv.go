@@ -17,7 +17,7 @@ var Columns = []string{
 	"run_id", "date", "name", "plan", "variant", "seed",
 	"cv_score", "cv_std", "cv_folds", "lb_score", "cv_lb_gap", "n_features",
 	"model_type", "metric", "direction", "params_hash", "status", "duration_s",
-	"notes", "reason",
+	"notes", "reason", "archived", "source",
 }
 
 // Row is one line of runs.csv.
@@ -43,6 +43,8 @@ type Row struct {
 	DurationS  float64
 	Notes      string
 	Reason     string
+	Archived   bool
+	Source     string // what logged it: ablation, run, log, import
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -53,7 +55,7 @@ func RowOf(rec *Record) Row {
 		CVScore: rec.CVScore, CVStd: rec.CVStd, CVFolds: rec.CVScores, LBScore: rec.LBScore,
 		NFeatures: len(rec.Features), ModelType: rec.ModelType, Metric: rec.Metric,
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
-		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason,
+		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r
@@ -91,11 +93,16 @@ func (r Row) fields() []string {
 		folds = string(b)
 	}
 	dur := r.DurationS
+	archived := ""
+	if r.Archived {
+		archived = "true"
+	}
 	return []string{
 		r.RunID, r.Date, r.Name, r.Plan, r.Variant, seed,
 		formatFloat(r.CVScore), formatFloat(r.CVStd), folds, formatFloat(r.LBScore),
 		formatFloat(r.CVLBGap), strconv.Itoa(r.NFeatures), r.ModelType, r.Metric,
 		r.Direction, r.ParamsHash, r.Status, formatFloat(&dur), r.Notes, r.Reason,
+		archived, r.Source,
 	}
 }
 
@@ -257,6 +264,8 @@ func decodeRow(rec []string, index map[string]int) (Row, error) {
 		r.DurationS = *d
 	}
 	r.Notes, r.Reason = get("notes"), get("reason")
+	r.Archived = get("archived") == "true"
+	r.Source = get("source")
 	return r, nil
 }
 

@@ -31,7 +31,7 @@ func TestPandasReadsRunsCSV(t *testing.T) {
 	for i := range notes {
 		rec := sampleRecord("r", scores[i])
 		rec.Notes, rec.LBScore = notes[i], lbs[i]
-		if err := tr.Commit(rec, Files{}); err != nil {
+		if _, err := tr.Commit(rec, Files{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/kxrun/kxrun/npyfile"
@@ -20,6 +21,9 @@ import (
 type Tracker struct {
 	Dir string
 
+	// mu serialises this process's commits; the file lock serialises them
+	// with other processes.
+	mu sync.Mutex
 	// What this process last saw of runs.csv, so that an append only reads
 	// what other processes added since (the cost of logging does not grow
 	// with the history).
@@ -28,7 +32,17 @@ type Tracker struct {
 		index   map[string]int
 		size    int64
 		lastNum int
+		// The runs a new run is compared with.
+		lastOK, firstOK *Row
+		baselineID      string
+		baseline        *Row
 	}
+}
+
+// Neighbours are the runs a newly committed run is compared with.
+type Neighbours struct {
+	Previous *Row // the last ok run before it
+	Baseline *Row // the run set with SetBaseline, else the first ok run
 }
 
 const (
@@ -83,16 +97,30 @@ type Files struct {
 // Commit stores a run: it assigns the next run id, moves the run's files
 // into place, writes its details and finally appends its row to runs.csv.
 // rec is updated with its id and the paths of what was kept.
-func (t *Tracker) Commit(rec *Record, files Files) error {
+func (t *Tracker) Commit(rec *Record, files Files) (Neighbours, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	l, err := acquire(t.path(lockName))
 	if err != nil {
-		return err
+		return Neighbours{}, err
 	}
 	defer l.release()
 
-	if err := t.refresh(true); err != nil {
-		return err
+	if err := t.refreshBaseline(); err != nil {
+		return Neighbours{}, err
 	}
+	if err := t.refresh(true); err != nil {
+		return Neighbours{}, err
+	}
+	nb := Neighbours{Previous: t.seen.lastOK, Baseline: t.seen.baseline}
+	if t.seen.baselineID == "" {
+		nb.Baseline = t.seen.firstOK
+	}
+	return nb, t.commitLocked(rec, files)
+}
+
+func (t *Tracker) commitLocked(rec *Record, files Files) error {
+	var err error
 	n := t.seen.lastNum + 1
 	// An id whose details exist was handed out by a commit that crashed
 	// before its row: never give it again.
@@ -232,10 +260,30 @@ func (t *Tracker) appendRows(rows []Row) error {
 	if nfi, err := f.Stat(); err == nil {
 		t.seen.info, t.seen.size = nfi, nfi.Size()
 	}
-	for _, r := range rows {
-		t.seen.lastNum = max(t.seen.lastNum, r.Number)
+	for i := range rows {
+		t.note(&rows[i])
 	}
 	return nil
+}
+
+// note updates what t.seen knows from a row read or written.
+func (t *Tracker) note(r *Row) {
+	t.seen.lastNum = max(t.seen.lastNum, r.Number)
+	if r.Status == "ok" {
+		t.seen.lastOK = r
+		if t.seen.firstOK == nil {
+			t.seen.firstOK = r
+		}
+	}
+	if r.RunID == t.seen.baselineID {
+		t.seen.baseline = r
+	}
+}
+
+// forget makes the next refresh read runs.csv in full.
+func (t *Tracker) forget() {
+	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
+	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = nil, nil, nil
 }
 
 // refresh brings t.seen up to date with runs.csv; with repair set (the
@@ -245,7 +293,7 @@ func (t *Tracker) refresh(repair bool) error {
 	path := t.CSVPath()
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
+		t.forget()
 		return nil
 	}
 	if err != nil {
@@ -269,8 +317,8 @@ func (t *Tracker) refresh(repair bool) error {
 		}
 		p.goodEnd += t.seen.size
 		p.index = t.seen.index
-		for _, r := range p.rows {
-			t.seen.lastNum = max(t.seen.lastNum, r.Number)
+		for i := range p.rows {
+			t.note(&p.rows[i])
 		}
 	} else {
 		data, err := os.ReadFile(path)
@@ -280,9 +328,9 @@ func (t *Tracker) refresh(repair bool) error {
 		if p, err = parseCSV(data, path); err != nil {
 			return err
 		}
-		t.seen.lastNum = 0
-		for _, r := range p.rows {
-			t.seen.lastNum = max(t.seen.lastNum, r.Number)
+		t.forget()
+		for i := range p.rows {
+			t.note(&p.rows[i])
 		}
 	}
 	size := fi.Size()

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 		}
 		for i := range n {
 			rec := sampleRecord(fmt.Sprintf("p%d_%d", os.Getpid(), i), 0.5)
-			if err := tr.Commit(rec, Files{}); err != nil {
+			if _, err := tr.Commit(rec, Files{}); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
@@ -113,7 +113,7 @@ func TestCommitKeepsEverything(t *testing.T) {
 	rec.LBScore = fp(0)
 	rec.Notes = "commas, \"quotes\"\nand newlines"
 	st.CloseLog()
-	err = tr.Commit(rec, Files{
+	_, err = tr.Commit(rec, Files{
 		Log: st.LogPath,
 		Artifacts: []ArtifactFile{
 			{Kind: "oof", Path: oof, Move: true, Info: oofInfo},
@@ -165,7 +165,7 @@ func TestCommitKeepsEverything(t *testing.T) {
 	want := Row{RunID: "run_001", Number: 1, Date: "2026-11-25T10:00:00Z", Name: "p_all_s42", Plan: "p",
 		Variant: "all", Seed: rec.Seed, CVScore: fp(0.8), CVStd: fp(0), CVFolds: []float64{0.8, 0.8},
 		LBScore: fp(0), CVLBGap: fp(0.8), NFeatures: 3, ModelType: "lgb", Metric: "auc",
-		Direction: "maximize", ParamsHash: rec.ParamsHash, Status: "ok", Notes: rec.Notes}
+		Direction: "maximize", ParamsHash: rec.ParamsHash, Status: "ok", Notes: rec.Notes, Source: "test"}
 	if diff := cmp.Diff(want, rows[0]); diff != "" {
 		t.Errorf("row (-want +got):\n%s", diff)
 	}
@@ -175,7 +175,7 @@ func TestConfigNameCollision(t *testing.T) {
 	tr, _ := Open(t.TempDir())
 	for i, cfg := range []string{"a: 1\n", "a: 1\n", "a: 2\n"} {
 		rec := sampleRecord("same_name", 0.5)
-		if err := tr.Commit(rec, Files{Config: []byte(cfg)}); err != nil {
+		if _, err := tr.Commit(rec, Files{Config: []byte(cfg)}); err != nil {
 			t.Fatal(err)
 		}
 		want := []string{"configs/same_name.yaml", "configs/same_name.yaml", "configs/same_name.run_003.yaml"}[i]
@@ -235,7 +235,7 @@ func TestTornLastRowIsIgnoredAndRepaired(t *testing.T) {
 	dir := t.TempDir()
 	tr, _ := Open(dir)
 	for i := range 2 {
-		if err := tr.Commit(sampleRecord(fmt.Sprintf("r%d", i), 0.5), Files{}); err != nil {
+		if _, err := tr.Commit(sampleRecord(fmt.Sprintf("r%d", i), 0.5), Files{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -249,7 +249,7 @@ func TestTornLastRowIsIgnoredAndRepaired(t *testing.T) {
 	if err != nil || len(rows) != 2 || len(warnings) != 1 || !strings.Contains(warnings[0], "incomplete last row") {
 		t.Fatalf("rows %d warnings %v err %v", len(rows), warnings, err)
 	}
-	if err := fresh.Commit(sampleRecord("after", 0.5), Files{}); err != nil {
+	if _, err := fresh.Commit(sampleRecord("after", 0.5), Files{}); err != nil {
 		t.Fatal(err)
 	}
 	rows, warnings, err = fresh.Runs()
@@ -268,13 +268,13 @@ func TestTornLastRowIsIgnoredAndRepaired(t *testing.T) {
 func TestOrphanDetailsIDIsNotReused(t *testing.T) {
 	dir := t.TempDir()
 	tr, _ := Open(dir)
-	if err := tr.Commit(sampleRecord("r1", 0.5), Files{}); err != nil {
+	if _, err := tr.Commit(sampleRecord("r1", 0.5), Files{}); err != nil {
 		t.Fatal(err)
 	}
 	// A crash after the details of run_002 were written, before its row.
 	os.WriteFile(filepath.Join(dir, "details", "run_002.json"), []byte("{}"), 0o644)
 	rec := sampleRecord("r2", 0.5)
-	if err := Open2(t, dir).Commit(rec, Files{}); err != nil {
+	if _, err := Open2(t, dir).Commit(rec, Files{}); err != nil {
 		t.Fatal(err)
 	}
 	if rec.RunID != "run_003" {
@@ -297,7 +297,7 @@ func TestIncrementalRefreshSeesOtherWriters(t *testing.T) {
 	for i := range 3 {
 		for _, tr := range []*Tracker{a, b} {
 			rec := sampleRecord("x", float64(i))
-			if err := tr.Commit(rec, Files{}); err != nil {
+			if _, err := tr.Commit(rec, Files{}); err != nil {
 				t.Fatal(err)
 			}
 		}
