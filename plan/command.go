@@ -1,0 +1,428 @@
+package plan
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Command is how a plan runs its trainer. Exactly one form is set by Parse.
+type Command struct {
+	Argv  []string // list form: exec'd directly, no shell
+	Shell string   // string form: run by /bin/sh -c
+}
+
+// IsShell reports whether the command is the string form, run by a shell.
+func (c Command) IsShell() bool { return c.Shell != "" }
+
+// Vars are the values substituted for the placeholders {seed} {features}
+// {variant} {run_dir} {spec}.
+type Vars struct {
+	Seed     int64
+	Features []string // substituted comma-joined
+	Variant  string
+	RunDir   string
+	Spec     string
+}
+
+// placeholderNames are the words Expand substitutes, in the order the docs
+// list them.
+var placeholderNames = []string{"seed", "features", "variant", "run_dir", "spec"}
+
+func isPlaceholder(w string) bool { return contains(placeholderNames, w) }
+
+func (v Vars) value(word string) string {
+	switch word {
+	case "seed":
+		return strconv.FormatInt(v.Seed, 10)
+	case "features":
+		return strings.Join(v.Features, ",")
+	case "variant":
+		return v.Variant
+	case "run_dir":
+		return v.RunDir
+	case "spec":
+		return v.Spec
+	}
+	panic("plan: unknown placeholder " + word) // callers only pass placeholderNames
+}
+
+// Expand substitutes the placeholders and returns the command to run.
+//
+// In Argv each element is substituted as it is: features comma-joined, no
+// quoting, since no shell sees it.
+//
+// In Shell every substituted value is single-quoted POSIX-style, so a value
+// can never inject shell code (as long as the script does not itself
+// re-evaluate it, as eval or sh -c would). Expand follows the quoting of the
+// script: a placeholder written inside '...' or "..." closes that quote
+// around the value and reopens it, so "--out={run_dir}/x" works as expected.
+// Placeholders in comments are left alone, and so are placeholders where no
+// quoting is safe (inside ${...}, $((...)), backquotes, or after a
+// here-document or another construct whose quoting Expand does not follow);
+// Parse rejects commands that have those.
+//
+// Unknown {words} and other braces are left untouched; in Shell, ${name}
+// is the shell's own and never a placeholder.
+func (c Command) Expand(v Vars) Command {
+	out := Command{Shell: c.Shell}
+	if c.Argv != nil {
+		out.Argv = make([]string, len(c.Argv))
+		for i, a := range c.Argv {
+			out.Argv[i] = splice(a, argPlaceholders(a), v)
+		}
+	}
+	if c.Shell != "" {
+		out.Shell = splice(c.Shell, shellPlaceholders(c.Shell), v)
+	}
+	return out
+}
+
+// splice replaces each placeholder of s with its value, quoted for the
+// placeholder's context.
+func splice(s string, phs []placeholder, v Vars) string {
+	if len(phs) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, ph := range phs {
+		b.WriteString(s[last:ph.start])
+		last = ph.end
+		val := v.value(ph.word)
+		switch ph.ctx {
+		case ctxRaw:
+			b.WriteString(val)
+		case ctxPlain:
+			b.WriteString(shellQuote(val))
+		case ctxSingle:
+			// Close the user's quote, add ours, reopen theirs.
+			b.WriteString("'" + shellQuote(val) + "'")
+		case ctxDouble:
+			b.WriteString(`"` + shellQuote(val) + `"`)
+		default:
+			b.WriteString(s[ph.start:ph.end])
+		}
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// String renders the command for humans and logs: the list form as
+// shell-quoted words joined by spaces (so it can be pasted into a shell),
+// the string form as it is.
+func (c Command) String() string {
+	if c.IsShell() {
+		return c.Shell
+	}
+	words := make([]string, len(c.Argv))
+	for i, a := range c.Argv {
+		words[i] = quoteIfNeeded(a)
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote single-quotes s for a POSIX shell: inside single quotes
+// nothing is special, and each single quote in s ends the quoted text, is
+// written backslash-escaped, and starts a new quoted text.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func quoteIfNeeded(s string) string {
+	if s == "" {
+		return "''"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(nameByte(c) || strings.IndexByte("@%+=:,/", c) >= 0) {
+			return shellQuote(s)
+		}
+	}
+	return s
+}
+
+// quoteCtx is where a placeholder stands, which decides how its value is
+// quoted.
+type quoteCtx int
+
+const (
+	ctxRaw    quoteCtx = iota // list form: no shell, no quoting
+	ctxPlain                  // shell, unquoted
+	ctxSingle                 // shell, inside '...'
+	ctxDouble                 // shell, inside "..." (directly, not in ${...})
+	ctxUnsafe                 // shell, where no quoting is known to be safe
+)
+
+// placeholder is one {word} in a command string: s[start:end] == "{word}".
+type placeholder struct {
+	start, end int
+	word       string
+	ctx        quoteCtx
+}
+
+// matchPlaceholder reports the placeholder that starts at s[i] == '{'.
+func matchPlaceholder(s string, i int) (placeholder, bool) {
+	j := i + 1
+	for j < len(s) && ('a' <= s[j] && s[j] <= 'z' || s[j] == '_') {
+		j++
+	}
+	if j < len(s) && s[j] == '}' && isPlaceholder(s[i+1:j]) {
+		return placeholder{start: i, end: j + 1, word: s[i+1 : j]}, true
+	}
+	return placeholder{}, false
+}
+
+// argPlaceholders finds the placeholders of one list-form argument.
+func argPlaceholders(s string) []placeholder {
+	var out []placeholder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '{' {
+			continue
+		}
+		if ph, ok := matchPlaceholder(s, i); ok {
+			ph.ctx = ctxRaw
+			out = append(out, ph)
+			i = ph.end - 1
+		}
+	}
+	return out
+}
+
+// braceWords returns every {word} of s that is not a shell ${word}, for
+// spotting misspelt placeholders.
+func braceWords(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] != '{' || i > 0 && s[i-1] == '$' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (nameByte(s[j]) && s[j] != '.') {
+			j++
+		}
+		if j > i+1 && j < len(s) && s[j] == '}' {
+			out = append(out, s[i+1:j])
+			i = j
+		}
+	}
+	return out
+}
+
+// frame is one level of shell syntax that changes how text is quoted.
+type frame int
+
+const (
+	fTop       frame = iota // the script itself
+	fSub                    // ( ... ) subshell
+	fCmdSub                 // $( ... )
+	fSingle                 // '...'
+	fDouble                 // "..."
+	fParam                  // ${ ... }
+	fArith                  // $(( ... )) or (( ... ))
+	fBackquote              // `...`
+	fComment                // # ... up to the end of the line
+)
+
+// shellPlaceholders finds the placeholders of a shell script and the
+// quoting context of each.
+//
+// It follows the POSIX quoting rules that matter for splicing a quoted value
+// in: quotes, backslashes, comments, $( ) and ( ) nesting. Where the rules
+// get murky or shells disagree (here-documents, $'...', case patterns
+// inside parentheses, quotes inside ${...}) it stops trusting its own view
+// of the script and marks every later placeholder unsafe, so a wrong guess
+// can only refuse a command, never let a value escape its quotes.
+func shellPlaceholders(s string) []placeholder {
+	var out []placeholder
+	stack := []frame{fTop}
+	depth := []int{0} // open parentheses inside each fArith frame
+	unsafeFrames := 0 // fParam, fArith and fBackquote frames on the stack
+	confused := false
+	isUnsafe := func(f frame) bool { return f == fParam || f == fArith || f == fBackquote }
+	push := func(f frame) {
+		stack = append(stack, f)
+		depth = append(depth, 0)
+		if isUnsafe(f) {
+			unsafeFrames++
+		}
+	}
+	pop := func() {
+		if len(stack) > 1 {
+			if isUnsafe(stack[len(stack)-1]) {
+				unsafeFrames--
+			}
+			stack = stack[:len(stack)-1]
+			depth = depth[:len(depth)-1]
+		}
+	}
+	inUnsafe := func() bool { return unsafeFrames > 0 || confused }
+	// placeholderAt records a placeholder at s[i] if there is one.
+	placeholderAt := func(i int, ctx quoteCtx) (int, bool) {
+		ph, ok := matchPlaceholder(s, i)
+		if !ok {
+			return i, false
+		}
+		if inUnsafe() {
+			ctx = ctxUnsafe
+		}
+		ph.ctx = ctx
+		out = append(out, ph)
+		return ph.end, true
+	}
+	at := func(i int, prefix string) bool { return strings.HasPrefix(s[i:], prefix) }
+
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch top := stack[len(stack)-1]; top {
+		case fSingle:
+			switch c {
+			case '\'':
+				pop()
+				i++
+			case '{':
+				if end, ok := placeholderAt(i, ctxSingle); ok {
+					i = end
+				} else {
+					i++
+				}
+			default:
+				i++
+			}
+		case fComment:
+			if c == '\n' {
+				pop()
+			}
+			i++
+		case fBackquote:
+			switch c {
+			case '\\':
+				i += 2
+			case '`':
+				pop()
+				i++
+			case '{':
+				if end, ok := placeholderAt(i, ctxUnsafe); ok {
+					i = end
+				} else {
+					i++
+				}
+			default:
+				i++
+			}
+		case fDouble, fParam, fArith:
+			switch {
+			case c == '\\':
+				i += 2
+			case c == '"' && top == fDouble:
+				pop()
+				i++
+			case c == '"':
+				push(fDouble)
+				i++
+			case c == '\'' && top != fDouble:
+				// Shells disagree on quotes inside ${...}; see above.
+				confused = true
+				i++
+			case c == '}' && top == fParam:
+				pop()
+				i++
+			case c == '(' && top == fArith:
+				depth[len(depth)-1]++
+				i++
+			case c == ')' && top == fArith:
+				if depth[len(depth)-1] > 0 {
+					depth[len(depth)-1]--
+					i++
+				} else {
+					if !at(i, "))") {
+						confused = true
+					}
+					pop()
+					i += 2
+				}
+			case at(i, "$(("):
+				push(fArith)
+				i += 3
+			case at(i, "$("):
+				push(fCmdSub)
+				i += 2
+			case at(i, "${"):
+				push(fParam)
+				i += 2
+			case c == '`':
+				push(fBackquote)
+				i++
+			case c == '{':
+				if end, ok := placeholderAt(i, ctxDouble); ok {
+					i = end
+				} else {
+					i++
+				}
+			default:
+				i++
+			}
+		default: // fTop, fSub, fCmdSub: unquoted shell text
+			wordStart := i == 0 || strings.IndexByte(" \t\n;&|()<>", s[i-1]) >= 0
+			switch {
+			case c == '\\':
+				i += 2
+			case c == '\'':
+				push(fSingle)
+				i++
+			case c == '"':
+				push(fDouble)
+				i++
+			case c == '`':
+				push(fBackquote)
+				i++
+			case c == '#' && wordStart:
+				push(fComment)
+				i++
+			case at(i, "$'"):
+				// ANSI-C quoting in bash, plain '...' in other shells.
+				confused = true
+				push(fSingle)
+				i += 2
+			case at(i, "$(("), at(i, "(("):
+				// (( is arithmetic in bash and two subshells in dash:
+				// treat it as the riskier one.
+				push(fArith)
+				if c == '$' {
+					i++
+				}
+				i += 2
+			case at(i, "$("):
+				push(fCmdSub)
+				i += 2
+			case at(i, "${"):
+				push(fParam)
+				i += 2
+			case c == '(':
+				push(fSub)
+				i++
+			case c == ')':
+				if top != fTop {
+					pop()
+				}
+				i++
+			case at(i, "<<"):
+				// Here-document bodies have quoting rules of their own.
+				confused = true
+				i += 2
+			case top != fTop && wordStart && at(i, "case") && i+4 < len(s) && strings.IndexByte(" \t\n", s[i+4]) >= 0:
+				// Patterns like "a)" would close the parenthesis early.
+				confused = true
+				i += 4
+			case c == '{':
+				if end, ok := placeholderAt(i, ctxPlain); ok {
+					i = end
+				} else {
+					i++
+				}
+			default:
+				i++
+			}
+		}
+	}
+	return out
+}
