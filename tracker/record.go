@@ -54,6 +54,14 @@ type Record struct {
 	Log          string               `json:"log,omitempty"`       // relative to the tracker directory
 	Config       string               `json:"config,omitempty"`
 	Version      string               `json:"kxrun_version,omitempty"`
+	ImportedFrom *ImportOrigin        `json:"imported_from,omitempty"`
+}
+
+// ImportOrigin records where an imported run came from.
+type ImportOrigin struct {
+	Dir   string `json:"dir"`
+	RunID string `json:"run_id"`
+	Key   string `json:"key"` // identifies the run across imports
 }
 
 // Artifact describes a prediction array kept by the tracker.

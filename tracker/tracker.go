@@ -429,3 +429,13 @@ func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// Exists reports whether dir holds a tracker.
+func Exists(dir string) bool {
+	for _, name := range []string{csvName, detailsDir} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 // Exit statuses. They are documented in the README; keep them in step.
@@ -48,6 +49,8 @@ func (e *hinted) Unwrap() error { return e.err }
 func exitCode(err error) int {
 	var ue *usageError
 	var pe *plan.ErrorList
+	var unknown *tracker.UnknownRunError
+	var ambiguous *tracker.AmbiguousRunError
 	switch {
 	case err == nil:
 		return exitOK
@@ -55,7 +58,7 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, errRunsFailed):
 		return exitRunsFailed
-	case errors.As(err, &ue), errors.As(err, &pe):
+	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous):
 		return exitUsage
 	}
 	return exitStorage
@@ -86,5 +89,7 @@ func printError(w io.Writer, err error) {
 		fmt.Fprintf(w, "Try: %s\n", ue.hint)
 	case errors.As(err, &he) && he.hint != "":
 		fmt.Fprintf(w, "Try: %s\n", he.hint)
+	case errors.As(err, new(*tracker.UnknownRunError)):
+		fmt.Fprintln(w, "Try: kxrun report --all, to list the runs")
 	}
 }

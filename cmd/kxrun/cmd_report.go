@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/report"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+type reportOptions struct {
+	*globals
+	Top  int
+	Sort string
+	All  bool
+	JSON bool
+}
+
+func newReportCmd(g *globals) *cobra.Command {
+	opts := &reportOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Show the table of runs, the best CV and LB runs, and how LB follows CV",
+		Long: `Lists the runs of the tracker (failed and archived ones only with --all),
+names the best CV and best LB runs, and with at least 3 leaderboard scores
+gives the Pearson and Spearman correlation between CV and LB. Also writes
+reports/<date>_summary.md.`,
+		Example: "  kxrun report\n  kxrun report --sort cv --top 10\n  kxrun report --json | jq .cv_lb_correlation",
+		Args:    exactArgs(0, "kxrun report"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.Top, "top", 0, "show only the first N runs (after sorting)")
+	f.StringVar(&opts.Sort, "sort", "id", "order by id, cv or lb (best first)")
+	f.BoolVar(&opts.All, "all", false, "include failed, cancelled and archived runs")
+	f.BoolVar(&opts.JSON, "json", false, "print one JSON object on stdout")
+	return cmd
+}
+
+func runReport(ctx context.Context, opts *reportOptions) error {
+	if opts.Top < 0 {
+		return usagef("--top 10", "--top must not be negative")
+	}
+	tr, rows, err := openRuns(opts.Dir, opts.stderr)
+	if err != nil {
+		return err
+	}
+	baseline, err := tr.BaselineID()
+	if err != nil {
+		return err
+	}
+	sum, err := report.SummarizeRuns(rows, baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: opts.All})
+	if err != nil {
+		return usagef("kxrun report --sort id", "%v", err)
+	}
+	now := time.Now()
+	path, err := tr.WriteReport(now.Format("2006-01-02")+"_summary.md", report.RunsMarkdown(sum, now, ""))
+	if err != nil {
+		return err
+	}
+	sum.Saved = append(sum.Saved, path)
+	if opts.JSON {
+		return writeJSON(opts.stdout, sum)
+	}
+	report.RunsTable(opts.stdout, sum, styleFor(opts.stdout))
+	printSaved(opts.stdout, sum.Saved...)
+	return nil
+}
+
+// openRuns opens an existing tracker and reads its runs, printing warnings
+// (a torn last row) to stderr.
+func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, error) {
+	tr, err := openExisting(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, warnings, err := tr.Runs()
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return tr, rows, nil
+}
+
+// openExisting opens a tracker that must already exist: a typo in --dir
+// should not silently create an empty tracker.
+func openExisting(dir string) (*tracker.Tracker, error) {
+	if !tracker.Exists(dir) {
+		return nil, usagef("kxrun init, or pass --dir with the tracker directory (KXRUN_DIR)", "no tracker in %s", dir)
+	}
+	return tracker.Open(dir)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printSaved lists the files a command wrote, so users know where to look.
+func printSaved(w io.Writer, paths ...string) {
+	if len(paths) == 0 {
+		return
+	}
+	fmt.Fprint(w, "saved:")
+	for i, p := range paths {
+		if i > 0 {
+			fmt.Fprint(w, ",")
+		}
+		fmt.Fprint(w, " ", displayPath(p))
+	}
+	fmt.Fprintln(w)
+}

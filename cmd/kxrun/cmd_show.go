@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/report"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+type showOptions struct {
+	*globals
+	Run  string
+	JSON bool
+}
+
+func newShowCmd(g *globals) *cobra.Command {
+	opts := &showOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:     "show RUN",
+		Short:   "Show everything recorded about a run",
+		Example: "  kxrun show run_012\n  kxrun show 12 --json",
+		Args:    exactArgs(1, "kxrun show run_012"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Run = args[0]
+			return runShow(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run's record as JSON")
+	return cmd
+}
+
+// loadRun finds a run by reference and reads its details.
+func loadRun(dir, ref string, g *globals) (*tracker.Tracker, tracker.Row, *tracker.Record, error) {
+	tr, rows, err := openRuns(dir, g.stderr)
+	if err != nil {
+		return nil, tracker.Row{}, nil, err
+	}
+	i, err := tracker.Find(rows, ref)
+	if err != nil {
+		return nil, tracker.Row{}, nil, err
+	}
+	rec, err := tr.Details(rows[i].RunID)
+	if err != nil {
+		return nil, tracker.Row{}, nil, err
+	}
+	return tr, rows[i], rec, nil
+}
+
+func runShow(ctx context.Context, opts *showOptions) error {
+	tr, row, rec, err := loadRun(opts.Dir, opts.Run, opts.globals)
+	if err != nil {
+		return err
+	}
+	// runs.csv is the authority for what changes after logging.
+	rec.LBScore = row.LBScore
+	if opts.JSON {
+		return writeJSON(opts.stdout, struct {
+			*tracker.Record
+			Archived bool     `json:"archived"`
+			CVLBGap  *float64 `json:"cv_lb_gap"`
+		}{rec, row.Archived, row.CVLBGap})
+	}
+	report.Show(opts.stdout, rec, row, displayPath(tr.Dir))
+	return nil
+}
+
+type artifactOptions struct {
+	*globals
+	Kind string
+	Run  string
+}
+
+// newArtifactCmd makes `kxrun oof RUN` and `kxrun test RUN`.
+func newArtifactCmd(g *globals, kind string) *cobra.Command {
+	opts := &artifactOptions{globals: g, Kind: kind}
+	what := map[string]string{"oof": "out-of-fold", "test": "test"}[kind]
+	return &cobra.Command{
+		Use:     kind + " RUN",
+		Short:   fmt.Sprintf("Print the path of a run's %s predictions (.npy)", what),
+		Example: fmt.Sprintf("  kxrun %s run_012\n  python3 -c \"import numpy as np; print(np.load('$(kxrun %s 12)').shape)\"", kind, kind),
+		Args:    exactArgs(1, "kxrun "+kind+" run_012"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Run = args[0]
+			return runArtifact(cmd.Context(), opts)
+		},
+	}
+}
+
+func runArtifact(ctx context.Context, opts *artifactOptions) error {
+	tr, row, rec, err := loadRun(opts.Dir, opts.Run, opts.globals)
+	if err != nil {
+		return err
+	}
+	a := rec.Artifacts[opts.Kind]
+	if a == nil {
+		return &hinted{err: fmt.Errorf("%s %s has no %s predictions", row.RunID, row.Name, opts.Kind),
+			hint: "the trainer must write " + opts.Kind + ".npy in $KXRUN_RUN_DIR or name it in its result JSON"}
+	}
+	fmt.Fprintln(opts.stdout, filepath.Join(tr.Dir, a.Path))
+	return nil
+}

@@ -1,0 +1,336 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/stats"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+// RunsOptions select and order the runs of `kxrun report`.
+type RunsOptions struct {
+	Top  int    // 0: all
+	Sort string // id, cv or lb
+	All  bool   // include failed, cancelled and archived runs
+}
+
+// Correlation is how the public leaderboard follows CV.
+type Correlation struct {
+	N        int      `json:"n"`
+	Pearson  *float64 `json:"pearson"`
+	Spearman *float64 `json:"spearman"`
+	Warning  string   `json:"warning,omitempty"`
+}
+
+// RunsSummary is what `kxrun report` shows.
+type RunsSummary struct {
+	Runs        []RunJSON    `json:"runs"`
+	Total       int          `json:"runs_total"`
+	Hidden      int          `json:"runs_hidden"`
+	BestCV      *RunJSON     `json:"best_cv"`
+	BestLB      *RunJSON     `json:"best_lb"`
+	Direction   string       `json:"direction,omitempty"`
+	Correlation *Correlation `json:"cv_lb_correlation"`
+	Baseline    string       `json:"baseline,omitempty"`
+	Notes       []string     `json:"notes"`
+	Saved       []string     `json:"saved"`
+
+	rows []tracker.Row
+}
+
+// RunJSON is a run as JSON listings show it.
+type RunJSON struct {
+	RunID     string   `json:"run_id"`
+	Name      string   `json:"name"`
+	Date      string   `json:"date"`
+	Plan      string   `json:"plan,omitempty"`
+	Variant   string   `json:"variant,omitempty"`
+	Seed      *int64   `json:"seed"`
+	CVScore   *float64 `json:"cv_score"`
+	CVStd     *float64 `json:"cv_std"`
+	LBScore   *float64 `json:"lb_score"`
+	CVLBGap   *float64 `json:"cv_lb_gap"`
+	NFeatures int      `json:"n_features"`
+	ModelType string   `json:"model_type"`
+	Metric    string   `json:"metric"`
+	Direction string   `json:"direction"`
+	Status    string   `json:"status"`
+	Reason    string   `json:"reason,omitempty"`
+	Archived  bool     `json:"archived"`
+	Notes     string   `json:"notes,omitempty"`
+}
+
+// JSONOf converts a row.
+func JSONOf(r tracker.Row) RunJSON {
+	return RunJSON{RunID: r.RunID, Name: r.Name, Date: r.Date, Plan: r.Plan, Variant: r.Variant,
+		Seed: r.Seed, CVScore: r.CVScore, CVStd: r.CVStd, LBScore: r.LBScore, CVLBGap: r.CVLBGap,
+		NFeatures: r.NFeatures, ModelType: r.ModelType, Metric: r.Metric, Direction: r.Direction,
+		Status: r.Status, Reason: r.Reason, Archived: r.Archived, Notes: r.Notes}
+}
+
+// ErrMixedDirections is returned where "best" would mean opposite things.
+var ErrMixedDirections = errors.New("the runs mix maximize and minimize: their scores cannot be ranked together")
+
+// weakCorrelation is the Spearman correlation below which the leaderboard
+// is said not to follow CV.
+const weakCorrelation = 0.5
+
+// SummarizeRuns selects, orders and evaluates runs for `kxrun report`.
+func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsSummary, error) {
+	s := &RunsSummary{Total: len(rows), Runs: []RunJSON{}, Notes: []string{}, Saved: []string{}}
+	var shown []tracker.Row
+	for _, r := range rows {
+		if !o.All && (r.Archived || r.Status != "ok") {
+			s.Hidden++
+			continue
+		}
+		shown = append(shown, r)
+	}
+	dir, mixed := commonDirection(shown)
+	s.Direction = dir
+	switch o.Sort {
+	case "", "id":
+	case "cv", "lb":
+		if mixed {
+			return nil, fmt.Errorf("sort by %s: %w (use --sort id)", o.Sort, ErrMixedDirections)
+		}
+		sign := plan.Direction(dir).Sign()
+		key := func(r tracker.Row) *float64 {
+			if o.Sort == "cv" {
+				return r.CVScore
+			}
+			return r.LBScore
+		}
+		slices.SortStableFunc(shown, func(a, b tracker.Row) int {
+			ka, kb := key(a), key(b)
+			switch {
+			case ka == nil && kb == nil:
+				return 0
+			case ka == nil:
+				return 1 // runs without the score last
+			case kb == nil:
+				return -1
+			}
+			return cmp.Compare(sign**kb, sign**ka)
+		})
+	default:
+		return nil, fmt.Errorf("unknown sort %q: use id, cv or lb", o.Sort)
+	}
+	if o.Top > 0 && len(shown) > o.Top {
+		shown = shown[:o.Top]
+	}
+	s.rows = shown
+	for _, r := range shown {
+		s.Runs = append(s.Runs, JSONOf(r))
+	}
+	if mixed {
+		s.Notes = append(s.Notes, "best runs and the CV-LB correlation are not shown: "+ErrMixedDirections.Error())
+		return s, nil
+	}
+	// Best runs and the correlation consider every visible ok run, not only
+	// the top N shown.
+	var pool []tracker.Row
+	for _, r := range rows {
+		if r.Status == "ok" && (o.All || !r.Archived) {
+			pool = append(pool, r)
+		}
+	}
+	s.BestCV = best(pool, dir, func(r tracker.Row) *float64 { return r.CVScore })
+	s.BestLB = best(pool, dir, func(r tracker.Row) *float64 { return r.LBScore })
+	s.Correlation = correlate(pool)
+	if b := tracker.Baseline(rows, baselineID); b != nil {
+		s.Baseline = b.RunID
+	}
+	return s, nil
+}
+
+func commonDirection(rows []tracker.Row) (string, bool) {
+	dir := ""
+	for _, r := range rows {
+		if r.Status != "ok" {
+			continue
+		}
+		switch {
+		case dir == "":
+			dir = r.Direction
+		case r.Direction != dir:
+			return "", true
+		}
+	}
+	if dir == "" {
+		dir = string(plan.Maximize)
+	}
+	return dir, false
+}
+
+func best(rows []tracker.Row, dir string, key func(tracker.Row) *float64) *RunJSON {
+	var b *tracker.Row
+	for i := range rows {
+		k := key(rows[i])
+		if k == nil {
+			continue
+		}
+		if b == nil || plan.Direction(dir).Better(*k, *key(*b)) {
+			b = &rows[i]
+		}
+	}
+	if b == nil {
+		return nil
+	}
+	j := JSONOf(*b)
+	return &j
+}
+
+func correlate(rows []tracker.Row) *Correlation {
+	var cv, lb []float64
+	for _, r := range rows {
+		if r.CVScore != nil && r.LBScore != nil {
+			cv = append(cv, *r.CVScore)
+			lb = append(lb, *r.LBScore)
+		}
+	}
+	c := &Correlation{N: len(cv)}
+	if len(cv) < 3 {
+		c.Warning = fmt.Sprintf("%d run(s) with a leaderboard score: record at least 3 with `kxrun lb RUN SCORE` to see whether the leaderboard follows CV", len(cv))
+		return c
+	}
+	if p := stats.Pearson(cv, lb); !math.IsNaN(p) {
+		c.Pearson = &p
+	}
+	if sp := stats.Spearman(cv, lb); !math.IsNaN(sp) {
+		c.Spearman = &sp
+	}
+	switch {
+	case c.Pearson == nil || c.Spearman == nil:
+		c.Warning = "CV or LB scores do not vary: no correlation"
+	case *c.Spearman < 0 || *c.Pearson < 0:
+		c.Warning = "negative correlation: the leaderboard does not follow CV. Trust CV (the public LB is a small sample), or fix the CV scheme so that it matches the test split"
+	case *c.Spearman < weakCorrelation || *c.Pearson < weakCorrelation:
+		c.Warning = "weak correlation: the leaderboard does not follow CV well. Trust CV, or fix the CV scheme so that it matches the test split"
+	}
+	return c
+}
+
+func opt(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.5f", *f)
+}
+
+func signedOpt(f *float64) string {
+	if f == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%+.5f", *f)
+}
+
+// RunsTable writes the table of `kxrun report`.
+func RunsTable(w io.Writer, s *RunsSummary, st Style) {
+	t := &table{
+		header: []string{"run", "name", "CV mean", "CV std", "LB", "CV-LB gap", "n_features", "model", "status"},
+		right:  []bool{false, false, true, true, true, true, true, false, false},
+		shrink: 1,
+	}
+	bestCV, bestLB := "", ""
+	if s.BestCV != nil {
+		bestCV = s.BestCV.RunID
+	}
+	if s.BestLB != nil {
+		bestLB = s.BestLB.RunID
+	}
+	for _, r := range s.rows {
+		status := r.Status
+		if r.Archived {
+			status += " (archived)"
+		}
+		color := ""
+		switch {
+		case r.Status != "ok":
+			color = colorRed
+		case r.Archived:
+			color = colorDim
+		case r.RunID == bestCV || r.RunID == bestLB:
+			color = colorGreen
+		}
+		t.add(color, r.RunID, r.Name, opt(r.CVScore), opt(r.CVStd), opt(r.LBScore), signedOpt(r.CVLBGap),
+			strconv.Itoa(r.NFeatures), r.ModelType, status)
+	}
+	if len(s.rows) == 0 {
+		fmt.Fprintln(w, "No runs to show.")
+	} else {
+		t.render(w, st)
+	}
+	fmt.Fprintln(w)
+	for _, line := range summaryLines(s) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+func summaryLines(s *RunsSummary) []string {
+	var lines []string
+	shown := fmt.Sprintf("%d of %d runs shown", len(s.Runs), s.Total)
+	if s.Hidden > 0 {
+		shown += fmt.Sprintf(" (%d failed or archived hidden: --all shows them)", s.Hidden)
+	}
+	lines = append(lines, shown)
+	if s.BestCV != nil {
+		lines = append(lines, fmt.Sprintf("best CV: %s %s %s (%s)", s.BestCV.RunID, s.BestCV.Name, opt(s.BestCV.CVScore), s.Direction))
+	}
+	if s.BestLB != nil {
+		lines = append(lines, fmt.Sprintf("best LB: %s %s %s", s.BestLB.RunID, s.BestLB.Name, opt(s.BestLB.LBScore)))
+	}
+	if s.Baseline != "" {
+		lines = append(lines, "baseline: "+s.Baseline)
+	}
+	if c := s.Correlation; c != nil {
+		if c.Pearson != nil && c.Spearman != nil {
+			lines = append(lines, fmt.Sprintf("CV-LB correlation over %d runs: Pearson %.3f, Spearman %.3f", c.N, *c.Pearson, *c.Spearman))
+		}
+		if c.Warning != "" {
+			lines = append(lines, "warning: "+c.Warning)
+		}
+	}
+	for _, n := range s.Notes {
+		lines = append(lines, "note: "+n)
+	}
+	return lines
+}
+
+// RunsMarkdown is the recap written to reports/<date>_summary.md.
+func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Experiment summary, %s\n\n", now.Format("2006-01-02 15:04"))
+	b.WriteString("| run | name | CV mean | CV std | LB | CV-LB gap | n_features | model | status |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---|---|\n")
+	for _, r := range s.rows {
+		status := r.Status
+		if r.Archived {
+			status += " (archived)"
+		}
+		if r.Reason != "" {
+			status += ": " + r.Reason
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s | %s | %d | %s | %s |\n", r.RunID, r.Name,
+			opt(r.CVScore), opt(r.CVStd), opt(r.LBScore), signedOpt(r.CVLBGap), r.NFeatures, r.ModelType, mdEscape(status))
+	}
+	b.WriteString("\n")
+	for _, line := range summaryLines(s) {
+		fmt.Fprintf(&b, "- %s\n", line)
+	}
+	b.WriteString(extra)
+	return b.Bytes()
+}
+
+func mdEscape(s string) string {
+	return string(bytes.ReplaceAll(bytes.ReplaceAll([]byte(s), []byte("|"), []byte(`\|`)), []byte("\n"), []byte(" ")))
+}
