@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+
+	"github.com/kxrun/kxrun/internal/pyjson"
 )
 
 // TrainerResult is the JSON a trainer reports, validated.
@@ -203,40 +205,5 @@ const nonFiniteMark = "\x00kxrun:"
 // sanitizeNonFinite rewrites the bare tokens NaN, Infinity and -Infinity
 // outside strings into marked strings.
 func sanitizeNonFinite(b []byte) ([]byte, bool) {
-	var out []byte
-	changed := false
-	inString, escaped := false, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inString {
-			out = append(out, c)
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		if c == '"' {
-			inString = true
-			out = append(out, c)
-			continue
-		}
-		matched := false
-		for _, tok := range [...]string{"NaN", "Infinity", "-Infinity"} {
-			if bytes.HasPrefix(b[i:], []byte(tok)) {
-				out = append(out, `"\u0000kxrun:`+tok+`"`...)
-				i += len(tok) - 1
-				changed, matched = true, true
-				break
-			}
-		}
-		if !matched {
-			out = append(out, c)
-		}
-	}
-	return out, changed
+	return pyjson.ReplaceNonFinite(b, func(tok string) string { return `"\u0000kxrun:` + tok + `"` })
 }
