@@ -234,12 +234,32 @@ func signedOpt(f *float64) string {
 	return fmt.Sprintf("%+.5f", *f)
 }
 
-// RunsTable writes the table of `kxrun report`.
+// RunsTable writes the table of `kxrun report`, with shorter headers when
+// the full ones do not fit the terminal.
 func RunsTable(w io.Writer, s *RunsSummary, st Style) {
+	t := runsTable(s, false)
+	if !t.fits(st) {
+		t = runsTable(s, true)
+	}
+	if len(s.rows) == 0 {
+		fmt.Fprintln(w, "No runs to show.")
+	} else {
+		t.render(w, st)
+	}
+	fmt.Fprintln(w)
+	for _, line := range summaryLines(s) {
+		fmt.Fprintln(w, line)
+	}
+}
+
+func runsTable(s *RunsSummary, compact bool) *table {
 	t := &table{
 		header: []string{"run", "name", "CV mean", "CV std", "LB", "CV-LB gap", "n_features", "model", "status"},
 		right:  []bool{false, false, true, true, true, true, true, false, false},
 		shrink: 1,
+	}
+	if compact {
+		t.header = []string{"run", "name", "CV", "std", "LB", "gap", "feats", "model", "status"}
 	}
 	bestCV, bestLB := "", ""
 	if s.BestCV != nil {
@@ -250,7 +270,10 @@ func RunsTable(w io.Writer, s *RunsSummary, st Style) {
 	}
 	for _, r := range s.rows {
 		status := r.Status
-		if r.Archived {
+		switch {
+		case r.Archived && compact:
+			status = "archived"
+		case r.Archived:
 			status += " (archived)"
 		}
 		color := ""
@@ -265,15 +288,7 @@ func RunsTable(w io.Writer, s *RunsSummary, st Style) {
 		t.add(color, r.RunID, r.Name, opt(r.CVScore), opt(r.CVStd), opt(r.LBScore), signedOpt(r.CVLBGap),
 			strconv.Itoa(r.NFeatures), r.ModelType, status)
 	}
-	if len(s.rows) == 0 {
-		fmt.Fprintln(w, "No runs to show.")
-	} else {
-		t.render(w, st)
-	}
-	fmt.Fprintln(w)
-	for _, line := range summaryLines(s) {
-		fmt.Fprintln(w, line)
-	}
+	return t
 }
 
 func summaryLines(s *RunsSummary) []string {

@@ -37,7 +37,9 @@ func (t *table) add(color string, cells ...string) {
 	t.colors = append(t.colors, color)
 }
 
-func (t *table) render(w io.Writer, st Style) {
+// widths are the column widths after shortening the shrinkable column to
+// fit st.Width, and the resulting line width.
+func (t *table) widths(st Style) ([]int, int) {
 	widths := make([]int, len(t.header))
 	for i, h := range t.header {
 		widths[i] = utf8.RuneCountInString(h)
@@ -52,8 +54,23 @@ func (t *table) render(w io.Writer, st Style) {
 		total += wd
 	}
 	if st.Width > 0 && total > st.Width && t.shrink >= 0 {
-		widths[t.shrink] = max(8, widths[t.shrink]-(total-st.Width))
+		cut := min(widths[t.shrink]-8, total-st.Width)
+		if cut > 0 {
+			widths[t.shrink] -= cut
+			total -= cut
+		}
 	}
+	return widths, total
+}
+
+// fits reports whether the table fits the style's width.
+func (t *table) fits(st Style) bool {
+	_, total := t.widths(st)
+	return st.Width <= 0 || total <= st.Width
+}
+
+func (t *table) render(w io.Writer, st Style) {
+	widths, _ := t.widths(st)
 	line := func(cells []string, color string) {
 		var b strings.Builder
 		for i, c := range cells {

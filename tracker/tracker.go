@@ -68,8 +68,32 @@ func Open(dir string) (*Tracker, error) {
 		}
 	}
 	t := &Tracker{Dir: abs}
+	if err := t.ensureCSV(); err != nil {
+		return nil, err
+	}
 	t.removeStaleStages()
 	return t, nil
+}
+
+// ensureCSV creates runs.csv with its header, so that a new tracker reads
+// as an empty table (pandas included). Under the lock: a concurrent first
+// append must not be replaced.
+func (t *Tracker) ensureCSV() error {
+	if _, err := os.Stat(t.CSVPath()); err == nil {
+		return nil
+	}
+	l, err := acquire(t.path(lockName))
+	if err != nil {
+		return err
+	}
+	defer l.release()
+	if _, err := os.Stat(t.CSVPath()); err == nil {
+		return nil
+	}
+	if err := writeFileAtomic(t.CSVPath(), encodeRows(nil, Columns, true), 0o644); err != nil {
+		return fmt.Errorf("create %s: %w", t.CSVPath(), err)
+	}
+	return syncDir(t.Dir)
 }
 
 func (t *Tracker) path(parts ...string) string {

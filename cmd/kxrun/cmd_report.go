@@ -60,8 +60,13 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err != nil {
 		return usagef("kxrun report --sort id", "%v", err)
 	}
+	// The markdown recap covers every run, whatever the table shows.
+	all, err := report.SummarizeRuns(rows, baseline, report.RunsOptions{All: true})
+	if err != nil {
+		return err
+	}
 	now := time.Now()
-	path, err := tr.WriteReport(now.Format("2006-01-02")+"_summary.md", report.RunsMarkdown(sum, now, ""))
+	path, err := tr.WriteReport(now.Format("2006-01-02")+"_summary.md", report.RunsMarkdown(all, now, ""))
 	if err != nil {
 		return err
 	}
