@@ -105,6 +105,9 @@ func counts(s *study.AblationSummary) string {
 	if s.NotStarted > 0 {
 		parts = append(parts, fmt.Sprintf("%d not started", s.NotStarted))
 	}
+	if s.Cached > 0 {
+		parts = append(parts, fmt.Sprintf("%d reused from earlier sweeps", s.Cached))
+	}
 	return strings.Join(parts, ", ")
 }
 

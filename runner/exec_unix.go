@@ -61,7 +61,9 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 	// drain the pipes separately.
 	cmd.Stdout = stdoutW
 	cmd.Stderr = stderrW
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: if kxrun itself is killed (kill -9), the trainer goes too
+	// instead of running on unobserved.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 
 	logw := &lockedWriter{w: job.Log}
 	sniff := newResultSniffer(maxResultLine)

@@ -92,6 +92,13 @@ func fakeTrainer(mode string) int {
 	case "missing-npy":
 		fmt.Println(`{"cv_scores": [0.9], "oof": "nowhere/oof.npy"}`)
 		return 0
+	case "gpu":
+		// Reports the GPU it was given and when it held it.
+		start := time.Now()
+		time.Sleep(150 * time.Millisecond)
+		fmt.Printf(`{"cv_scores": [1], "notes": "%s %s %s"}`+"\n", os.Getenv("CUDA_VISIBLE_DEVICES"),
+			start.Format(time.RFC3339Nano), time.Now().Format(time.RFC3339Nano))
+		return 0
 	case "flaky":
 		// Fails on the first attempt, succeeds on the second.
 		marker := filepath.Join(os.Getenv("FLAKY_DIR"), "tried")

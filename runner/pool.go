@@ -35,6 +35,9 @@ type Spec struct {
 	Env      map[string]string
 	Timeout  time.Duration
 	Retries  int
+	// Fingerprint is an opaque identity of what the run computes, carried
+	// through for the caller.
+	Fingerprint string
 }
 
 // Workspace is where one attempt of a run happens, made by Hooks.Prepare.
@@ -83,6 +86,7 @@ type Result struct {
 	Params    map[string]any // the plan's params with the trainer's merged over them
 	Artifacts []Artifact
 	Attempts  int
+	GPU       *int // the GPU slot the run had, if any
 	Workspace *Workspace
 	// ResultSource says where the result came from: "result.json" or "stdout".
 	ResultSource string
@@ -93,6 +97,29 @@ type Options struct {
 	Jobs     int      // runs at once, at least 1
 	Executor Executor // Local when nil
 	BaseEnv  []string // inherited environment, os.Environ() when nil
+	// GPUs, when set, are shared out as slots: each run gets
+	// CUDA_VISIBLE_DEVICES of a free slot, no GPU ever has more than PerGPU
+	// runs, and at most len(GPUs)*PerGPU runs go at once.
+	GPUs   []int
+	PerGPU int
+}
+
+// gpuSlots hands out GPUs, each at most perGPU times at once.
+type gpuSlots chan int
+
+func newGPUSlots(gpus []int, perGPU int) gpuSlots {
+	if len(gpus) == 0 {
+		return nil
+	}
+	perGPU = max(perGPU, 1)
+	slots := make(gpuSlots, len(gpus)*perGPU)
+	// Round-robin order spreads runs over the GPUs before doubling up.
+	for range perGPU {
+		for _, g := range gpus {
+			slots <- g
+		}
+	}
+	return slots
 }
 
 // ErrInterrupted is returned by Run when ctx was cancelled before every
@@ -112,6 +139,10 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 		base = os.Environ()
 	}
 	jobs := max(opts.Jobs, 1)
+	slots := newGPUSlots(opts.GPUs, opts.PerGPU)
+	if slots != nil {
+		jobs = min(jobs, cap(slots))
+	}
 	results := make([]*Result, len(specs))
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -124,7 +155,7 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 			if gctx.Err() != nil {
 				return nil // interrupted while waiting for a slot
 			}
-			res, err := runOne(gctx, exe, base, spec, hooks)
+			res, err := runOne(gctx, exe, base, spec, hooks, slots)
 			if err != nil {
 				return err
 			}
@@ -141,7 +172,14 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 	return results, nil
 }
 
-func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks Hooks) (*Result, error) {
+func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks Hooks, slots gpuSlots) (*Result, error) {
+	var gpu *int
+	if slots != nil {
+		// Never blocks: concurrency is capped at the number of slots.
+		g := <-slots
+		defer func() { slots <- g }()
+		gpu = &g
+	}
 	var res *Result
 	for attempt := 1; attempt <= spec.Retries+1; attempt++ {
 		ws, err := hooks.Prepare(spec, attempt)
@@ -151,8 +189,8 @@ func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks 
 		if attempt > 1 {
 			fmt.Fprintf(ws.Log, "\n--- kxrun: attempt %d of %d (previous: %s) ---\n", attempt, spec.Retries+1, res.Reason)
 		}
-		res = attemptOnce(ctx, exe, base, spec, ws, hooks, attempt)
-		res.Attempts = attempt
+		res = attemptOnce(ctx, exe, base, spec, ws, hooks, attempt, gpu)
+		res.Attempts, res.GPU = attempt, gpu
 		if res.Status != StatusFailed || ctx.Err() != nil {
 			break
 		}
@@ -160,7 +198,7 @@ func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks 
 	return res, nil
 }
 
-func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, ws *Workspace, hooks Hooks, attempt int) *Result {
+func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, ws *Workspace, hooks Hooks, attempt int, gpu *int) *Result {
 	res := &Result{Spec: spec, Workspace: ws, Params: spec.Params}
 	res.Command = spec.Command.Expand(plan.Vars{
 		Seed: spec.Seed, Features: spec.Features, Variant: spec.Variant,
@@ -176,7 +214,7 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 	job := Job{
 		Command: res.Command,
 		Dir:     spec.Dir,
-		Env:     childEnv(base, spec, ws),
+		Env:     childEnv(base, spec, ws, gpu),
 		Timeout: spec.Timeout,
 		Log:     ws.Log,
 	}
@@ -351,12 +389,15 @@ func writeSpecFile(spec *Spec, ws *Workspace) error {
 	return os.WriteFile(ws.SpecPath, append(data, '\n'), 0o644)
 }
 
-// childEnv is the inherited environment with the plan's env and the
-// protocol's variables set over it.
-func childEnv(base []string, spec *Spec, ws *Workspace) []string {
+// childEnv is the inherited environment with the plan's env, the
+// protocol's variables and the GPU slot set over it.
+func childEnv(base []string, spec *Spec, ws *Workspace, gpu *int) []string {
 	set := map[string]string{}
 	for k, v := range spec.Env {
 		set[k] = v
+	}
+	if gpu != nil {
+		set["CUDA_VISIBLE_DEVICES"] = strconv.Itoa(*gpu)
 	}
 	set["KXRUN_SEED"] = strconv.FormatInt(spec.Seed, 10)
 	set["KXRUN_FEATURES"] = strings.Join(spec.Features, ",")

@@ -342,3 +342,62 @@ func TestHookErrorStopsTheSweep(t *testing.T) {
 		t.Fatalf("err = %v, want the hook's error", err)
 	}
 }
+
+func TestGPUSlotsAreExclusive(t *testing.T) {
+	for _, perGPU := range []int{1, 2} {
+		t.Run(strconv.Itoa(perGPU), func(t *testing.T) {
+			var specs []*Spec
+			for i := range 8 {
+				specs = append(specs, trainerSpec(i, "gpu"))
+			}
+			h := newHarness(t)
+			results, err := Run(context.Background(), specs, Options{Jobs: 8, GPUs: []int{3, 5}, PerGPU: perGPU}, h.hooks())
+			if err != nil {
+				t.Fatal(err)
+			}
+			type span struct {
+				gpu        string
+				start, end time.Time
+			}
+			var spans []span
+			for _, r := range results {
+				if r.Status != StatusOK {
+					t.Fatalf("%s: %s", r.Spec.Name, r.Reason)
+				}
+				// What the trainer itself saw, not what the runner meant.
+				seen := strings.Fields(r.Trainer.Notes)
+				start, _ := time.Parse(time.RFC3339Nano, seen[1])
+				end, _ := time.Parse(time.RFC3339Nano, seen[2])
+				if r.GPU == nil || strconv.Itoa(*r.GPU) != seen[0] {
+					t.Errorf("%s: runner says GPU %v, trainer saw %q", r.Spec.Name, r.GPU, seen[0])
+				}
+				spans = append(spans, span{seen[0], start, end})
+			}
+			maxOverlap := map[string]int{}
+			anyOverlap := false
+			for _, s := range spans {
+				n := 0
+				for _, o := range spans {
+					if o.gpu == s.gpu && !o.start.After(s.start) && o.end.After(s.start) {
+						n++ // o was running on the same GPU when s started (s counts itself)
+					}
+					if o != s && o.start.Before(s.end) && s.start.Before(o.end) {
+						anyOverlap = true
+					}
+				}
+				maxOverlap[s.gpu] = max(maxOverlap[s.gpu], n)
+			}
+			for gpu, n := range maxOverlap {
+				if gpu != "3" && gpu != "5" {
+					t.Errorf("unknown GPU %q handed out", gpu)
+				}
+				if n > perGPU {
+					t.Errorf("GPU %s had %d runs at once, per_gpu is %d", gpu, n, perGPU)
+				}
+			}
+			if !anyOverlap {
+				t.Error("runs never overlapped: the test proves nothing")
+			}
+		})
+	}
+}

@@ -51,6 +51,8 @@ type AblationSummary struct {
 	Failed      int              `json:"runs_failed"`
 	Cancelled   int              `json:"runs_cancelled"`
 	NotStarted  int              `json:"runs_not_started"`
+	Cached      int              `json:"runs_cached"` // reused from earlier sweeps
+	Fresh       int              `json:"runs_fresh"`  // made by this sweep
 	Failures    []Failure        `json:"failures"`
 	Started     time.Time        `json:"started"`
 	DurationS   float64          `json:"duration_s"`
@@ -67,8 +69,7 @@ type AblationSummary struct {
 func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	p := opts.Plan
 	start := time.Now()
-	specs := specsOf(p, p.Runs(), opts.Workdir)
-	finished, err := runSweep(ctx, opts, specs)
+	finished, err := runSweep(ctx, opts, p.Runs())
 	sum := Summarize(p, finished)
 	sum.Started = start
 	sum.DurationS = time.Since(start).Seconds()
@@ -95,15 +96,21 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 			continue
 		}
 		rec := f.Record
-		ids[rec.Variant] = append(ids[rec.Variant], rec.RunID)
-		runs[rec.Variant]++
+		variant, seed := f.variantSeed()
+		if f.Cached {
+			sum.Cached++
+		} else {
+			sum.Fresh++
+		}
+		ids[variant] = append(ids[variant], rec.RunID)
+		runs[variant]++
 		switch runner.Status(rec.Status) {
 		case runner.StatusOK:
 			sum.OK++
-			if scores[rec.Variant] == nil {
-				scores[rec.Variant] = map[int64]float64{}
+			if scores[variant] == nil {
+				scores[variant] = map[int64]float64{}
 			}
-			scores[rec.Variant][*rec.Seed] = *rec.CVScore
+			scores[variant][seed] = *rec.CVScore
 			continue
 		case runner.StatusCancelled:
 			sum.Cancelled++
@@ -111,7 +118,7 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 			sum.Failed++
 		}
 		sum.Failures = append(sum.Failures, Failure{
-			RunID: rec.RunID, Name: rec.Name, Variant: rec.Variant, Seed: *rec.Seed,
+			RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed,
 			Status: rec.Status, Reason: rec.Reason,
 		})
 	}

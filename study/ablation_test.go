@@ -139,7 +139,7 @@ feature_groups:
 params: {lr: 0.1, nested: {depth: 3}}
 `)
 	runs := p.Runs()
-	specs := specsOf(p, runs, "/work")
+	specs := specsOf(p, runs, "/work", nil)
 	var spec = specs[len(specs)-1]
 	data, err := configOf(p, spec)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -25,12 +26,35 @@ type Options struct {
 	// Progress receives one line per finished run (stderr, or stdout
 	// without --json).
 	Progress io.Writer
+	// Events, if set, hear about the sweep as it goes (live display).
+	Events Events
+	// Force runs everything again instead of reusing ok runs with the
+	// same fingerprint.
+	Force bool
+	// GPUs and PerGPU share GPUs out as slots (plan keys gpus, per_gpu).
+	GPUs   []int
+	PerGPU int
 }
 
-// Finished is a run that ended and was committed to the tracker.
+// Events hear about a sweep as it goes. Calls are serialised.
+type Events interface {
+	SweepStarted(total, cached int)
+	RunStarted(spec *runner.Spec, attempt int)
+	RunFinished(f *Finished)
+}
+
+// Finished is a run that ended and was committed to the tracker, or an
+// earlier run reused from the cache.
 type Finished struct {
 	Spec   *runner.Spec
 	Record *tracker.Record
+	Cached bool
+}
+
+// Planned says what a sweep will do with one run.
+type Planned struct {
+	Spec   *runner.Spec
+	Cached *tracker.Row // the ok run that will be reused, or nil
 }
 
 // sweep runs specs and commits every run as it ends.
@@ -43,6 +67,8 @@ type sweep struct {
 	finished []*Finished
 	scores   map[refKey]float64 // ok runs' CV, for the per-run gain
 	variants map[string]plan.Variant
+	status   *tracker.SweepStatus
+	inputs   map[string]string // hashes of the plan's inputs
 }
 
 type refKey struct {
@@ -50,8 +76,8 @@ type refKey struct {
 	seed    int64
 }
 
-// specsOf turns plan runs into runner specs.
-func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string) []*runner.Spec {
+// specsOf turns plan runs into runner specs, fingerprinted.
+func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string, inputs map[string]string) []*runner.Spec {
 	specs := make([]*runner.Spec, len(runs))
 	for i, r := range runs {
 		specs[i] = &runner.Spec{
@@ -59,27 +85,91 @@ func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string) []*runner.Spec {
 			Features: r.Variant.Features, Params: p.Params, Command: p.Command,
 			Dir: workdir, Env: p.Env, Timeout: p.Timeout, Retries: p.Retries,
 		}
+		specs[i].Fingerprint = Fingerprint(specs[i], inputs)
 	}
 	return specs
 }
 
-// runSweep runs every spec and returns what finished, in spec order (nil
-// for runs that never started). The error is a storage failure or
+// planSweep fingerprints the runs and finds those an earlier ok run
+// already did.
+func planSweep(opts Options, runs []plan.RunSpec) ([]Planned, map[string]string, error) {
+	inputs, err := HashInputs(opts.Workdir, opts.Plan.Inputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	specs := specsOf(opts.Plan, runs, opts.Workdir, inputs)
+	done := map[string]*tracker.Row{}
+	if !opts.Force {
+		rows, _, err := opts.Tracker.Runs()
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range rows {
+			if rows[i].Status == string(runner.StatusOK) && rows[i].Fingerprint != "" {
+				done[rows[i].Fingerprint] = &rows[i] // the latest wins
+			}
+		}
+	}
+	planned := make([]Planned, len(specs))
+	for i, s := range specs {
+		planned[i] = Planned{Spec: s, Cached: done[s.Fingerprint]}
+	}
+	return planned, inputs, nil
+}
+
+// DryRun lists what a sweep of runs would do, running nothing.
+func DryRun(opts Options, runs []plan.RunSpec) ([]Planned, error) {
+	planned, _, err := planSweep(opts, runs)
+	return planned, err
+}
+
+// runSweep runs what is not cached and returns every run, in spec order
+// (nil for runs that never started). The error is a storage failure or
 // runner.ErrInterrupted.
-func runSweep(ctx context.Context, opts Options, specs []*runner.Spec) ([]*Finished, error) {
+func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finished, error) {
+	planned, inputs, err := planSweep(opts, runs)
+	if err != nil {
+		return nil, err
+	}
 	s := &sweep{
-		opts: opts, specs: specs,
-		stages:   make([]*tracker.Stage, len(specs)),
-		finished: make([]*Finished, len(specs)),
+		opts:     opts,
+		inputs:   inputs,
+		stages:   make([]*tracker.Stage, len(planned)),
+		finished: make([]*Finished, len(planned)),
 		scores:   map[refKey]float64{},
 		variants: map[string]plan.Variant{},
 	}
 	for _, v := range opts.Plan.Variants() {
 		s.variants[v.Name] = v
 	}
-	_, err := runner.Run(ctx, specs, runner.Options{
-		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv,
-	}, runner.Hooks{Prepare: s.prepare, Finish: s.finish})
+	var fresh []*runner.Spec
+	for i, pl := range planned {
+		s.specs = append(s.specs, pl.Spec)
+		if pl.Cached == nil {
+			fresh = append(fresh, pl.Spec)
+			continue
+		}
+		rec, err := opts.Tracker.Details(pl.Cached.RunID)
+		if err != nil {
+			return nil, fmt.Errorf("cached run %s: %w (run with --force to redo it)", pl.Cached.RunID, err)
+		}
+		rec.LBScore = pl.Cached.LBScore
+		s.finished[i] = &Finished{Spec: pl.Spec, Record: rec, Cached: true}
+	}
+	s.startStatus(len(planned), len(planned)-len(fresh))
+	defer s.opts.Tracker.RemoveStatus(os.Getpid())
+	s.mu.Lock()
+	for _, f := range s.finished {
+		if f != nil {
+			s.noteScore(f)
+			s.report(f)
+		}
+	}
+	s.mu.Unlock()
+
+	_, err = runner.Run(ctx, fresh, runner.Options{
+		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
+	}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
 	for _, st := range s.stages {
 		if st != nil {
 			st.Remove() // stages of runs that could not be committed
@@ -104,9 +194,22 @@ func (s *sweep) prepare(spec *runner.Spec, attempt int) (*runner.Workspace, erro
 	return &runner.Workspace{RunDir: runDir, SpecPath: specPath, Log: st.Log()}, nil
 }
 
+func (s *sweep) started(spec *runner.Spec, attempt int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.Events != nil {
+		s.opts.Events.RunStarted(spec, attempt)
+	}
+	if attempt == 1 {
+		s.status.Running = append(s.status.Running, tracker.RunningRun{Name: spec.Name, Started: time.Now()})
+		s.writeStatus()
+	}
+}
+
 func (s *sweep) finish(res *runner.Result) error {
 	st := s.stages[res.Spec.Index]
 	rec := recordOf(s.opts.Plan, s.opts.Source, res)
+	rec.Fingerprint, rec.Inputs, rec.GPU = res.Spec.Fingerprint, s.inputs, res.GPU
 	files := tracker.Files{Log: st.LogPath}
 	for _, a := range res.Artifacts {
 		files.Artifacts = append(files.Artifacts, tracker.ArtifactFile{
@@ -130,18 +233,51 @@ func (s *sweep) finish(res *runner.Result) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.finished[res.Spec.Index] = &Finished{Spec: res.Spec, Record: rec}
-	if rec.Status == string(runner.StatusOK) {
-		s.scores[refKey{s.canonical(rec.Variant), res.Spec.Seed}] = *rec.CVScore
+	f := &Finished{Spec: res.Spec, Record: rec}
+	s.finished[res.Spec.Index] = f
+	s.noteScore(f)
+	line := s.runLine(rec)
+	if d := DeltaText(rec, nb); d != "" {
+		line += "  (" + d + ")"
 	}
 	if s.opts.Progress != nil {
-		line := s.runLine(rec)
-		if d := DeltaText(rec, nb); d != "" {
-			line += "  (" + d + ")"
-		}
 		fmt.Fprintln(s.opts.Progress, line)
 	}
+	s.updateStatus(f)
+	if s.opts.Events != nil {
+		s.opts.Events.RunFinished(f)
+	}
 	return nil
+}
+
+// report prints a cached run; the caller holds s.mu.
+func (s *sweep) report(f *Finished) {
+	if s.opts.Progress != nil {
+		fmt.Fprintf(s.opts.Progress, "cached %s  %s  %s ± %s\n", f.Record.RunID, f.Spec.Name, fmtOpt(f.Record.CVScore), fmtOpt(f.Record.CVStd))
+	}
+	if s.opts.Events != nil {
+		s.opts.Events.RunFinished(f)
+	}
+}
+
+func (s *sweep) noteScore(f *Finished) {
+	if f.Record.Status == string(runner.StatusOK) && f.Record.CVScore != nil {
+		variant, seed := f.variantSeed()
+		s.scores[refKey{s.canonical(variant), seed}] = *f.Record.CVScore
+	}
+}
+
+// variantSeed is the variant and seed a run stands for in this sweep: a
+// cached run may have been made by another plan with the same computation.
+func (f *Finished) variantSeed() (string, int64) {
+	if f.Spec != nil {
+		return f.Spec.Variant, f.Spec.Seed
+	}
+	var seed int64
+	if f.Record.Seed != nil {
+		seed = *f.Record.Seed
+	}
+	return f.Record.Variant, seed
 }
 
 // canonical is the variant whose runs stand for v.
@@ -192,10 +328,14 @@ func signedGain(d plan.Direction, kind plan.VariantKind, score, ref float64) flo
 
 func fmtScore(f float64) string { return fmt.Sprintf("%.5f", f) }
 
-func fmtGain(f float64) string {
-	if f == 0 { // no "-0.00000"
-		f = 0
+func fmtOpt(f *float64) string {
+	if f == nil {
+		return "—"
 	}
+	return fmtScore(*f)
+}
+
+func fmtGain(f float64) string {
 	s := fmt.Sprintf("%+.5f", f)
 	if s == "-0.00000" {
 		s = "+0.00000"

@@ -6,17 +6,21 @@ import (
 	"github.com/kxrun/kxrun/plan"
 )
 
-// RunVariant runs one variant of the plan for the given seeds and commits
-// every run; results are in seed order (nil for runs that never started).
-func RunVariant(ctx context.Context, opts Options, variant string, seeds []int64) ([]*Finished, error) {
-	p := opts.Plan
+// VariantRuns lists the runs of one variant of the plan for the seeds.
+func VariantRuns(p *plan.Plan, variant string, seeds []int64) ([]plan.RunSpec, error) {
 	v, err := p.Variant(variant)
 	if err != nil {
-		return nil, &InputError{Msg: err.Error()}
+		return nil, err
 	}
-	var runs []plan.RunSpec
-	for _, seed := range seeds {
-		runs = append(runs, plan.RunSpec{Variant: v, Seed: seed, Name: plan.RunName(p.Name, v, seed)})
+	runs := make([]plan.RunSpec, len(seeds))
+	for i, seed := range seeds {
+		runs[i] = plan.RunSpec{Variant: v, Seed: seed, Name: plan.RunName(p.Name, v, seed)}
 	}
-	return runSweep(ctx, opts, specsOf(p, runs, opts.Workdir))
+	return runs, nil
+}
+
+// RunVariant makes the given runs (from VariantRuns) and commits each;
+// results are in seed order (nil for runs that never started).
+func RunVariant(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finished, error) {
+	return runSweep(ctx, opts, runs)
 }

@@ -17,7 +17,7 @@ var Columns = []string{
 	"run_id", "date", "name", "plan", "variant", "seed",
 	"cv_score", "cv_std", "cv_folds", "lb_score", "cv_lb_gap", "n_features",
 	"model_type", "metric", "direction", "params_hash", "status", "duration_s",
-	"notes", "reason", "archived", "source",
+	"notes", "reason", "archived", "source", "fingerprint",
 }
 
 // Row is one line of runs.csv.
@@ -45,6 +45,9 @@ type Row struct {
 	Reason     string
 	Archived   bool
 	Source     string // what logged it: ablation, run, log, import
+	// Fingerprint identifies what a plan run computed (command, features,
+	// seed, params, env, inputs): an ok run with the same one is reused.
+	Fingerprint string
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -56,6 +59,7 @@ func RowOf(rec *Record) Row {
 		NFeatures: len(rec.Features), ModelType: rec.ModelType, Metric: rec.Metric,
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
+		Fingerprint: rec.Fingerprint,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r
@@ -102,7 +106,7 @@ func (r Row) fields() []string {
 		formatFloat(r.CVScore), formatFloat(r.CVStd), folds, formatFloat(r.LBScore),
 		formatFloat(r.CVLBGap), strconv.Itoa(r.NFeatures), r.ModelType, r.Metric,
 		r.Direction, r.ParamsHash, r.Status, formatFloat(&dur), r.Notes, r.Reason,
-		archived, r.Source,
+		archived, r.Source, r.Fingerprint,
 	}
 }
 
@@ -266,6 +270,7 @@ func decodeRow(rec []string, index map[string]int) (Row, error) {
 	r.Notes, r.Reason = get("notes"), get("reason")
 	r.Archived = get("archived") == "true"
 	r.Source = get("source")
+	r.Fingerprint = get("fingerprint")
 	return r, nil
 }
 

@@ -55,6 +55,9 @@ type Record struct {
 	Config       string               `json:"config,omitempty"`
 	Version      string               `json:"kxrun_version,omitempty"`
 	ImportedFrom *ImportOrigin        `json:"imported_from,omitempty"`
+	Fingerprint  string               `json:"fingerprint,omitempty"`
+	Inputs       map[string]string    `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
+	GPU          *int                 `json:"gpu,omitempty"`    // the GPU slot the run was given
 }
 
 // ImportOrigin records where an imported run came from.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,15 +13,16 @@ import (
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/report"
-	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
 )
 
 type ablationOptions struct {
 	*globals
+	sweepFlags
 	PlanPath string
 	JSON     bool
+	ReportMD string
 }
 
 func newAblationCmd(g *globals) *cobra.Command {
@@ -44,6 +44,8 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
+	cmd.Flags().StringVar(&opts.ReportMD, "report-md", "", "also write the markdown summary to this file (e.g. for a pull-request comment)")
+	opts.sweepFlags.bind(cmd)
 	return cmd
 }
 
@@ -52,50 +54,54 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if err != nil {
 		return err
 	}
-	workdir, err := resolveWorkdir(p)
-	if err != nil {
-		return err
-	}
-	tr, err := tracker.Open(opts.Dir)
-	if err != nil {
-		return err
-	}
 	progress := opts.stdout
 	if opts.JSON {
 		progress = opts.stderr
 	}
-	jobs := p.Jobs
-	if opts.JobsSet || jobs == 0 {
-		jobs = opts.Jobs
+	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "ablation", progress)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		planned, err := study.DryRun(sw.opts, p.Runs())
+		if err != nil {
+			return sweepError(err, sw.opts.Tracker)
+		}
+		printDryRun(opts.stdout, planned)
+		return nil
 	}
 	fmt.Fprintf(progress, "kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s\n",
-		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), jobs, displayPath(tr.Dir))
-
-	sum, runErr := study.Ablation(ctx, study.Options{
-		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: "ablation",
-		Executor: &runner.Local{Hard: opts.hard}, Progress: progress,
-	})
+		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
+	sum, runErr := study.Ablation(ctx, sw.opts)
+	sw.close()
 	if runErr != nil && !study.IsInterrupted(runErr) {
-		return &hinted{err: runErr, hint: "check free space and permissions of " + displayPath(tr.Dir) + "; runs logged before this are intact"}
+		return sweepError(runErr, sw.opts.Tracker)
 	}
+	tr := sw.opts.Tracker
 	name := fmt.Sprintf("%s_%s_ablation.md", time.Now().Format("2006-01-02"), p.Name)
-	reportPath, err := tr.WriteReport(name, report.AblationMarkdown(sum))
+	md := report.AblationMarkdown(sum)
+	reportPath, err := tr.WriteReport(name, md)
 	if err != nil {
 		return err
 	}
 	sum.Report = reportPath
+	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	if opts.ReportMD != "" {
+		if err := os.WriteFile(opts.ReportMD, md, 0o644); err != nil {
+			return fmt.Errorf("--report-md: %w", err)
+		}
+		saved = append(saved, opts.ReportMD)
+	}
 
 	if opts.JSON {
-		enc := json.NewEncoder(opts.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(sum); err != nil {
+		if err := writeJSON(opts.stdout, sum); err != nil {
 			return err
 		}
 	} else {
 		report.AblationTable(opts.stdout, sum)
 	}
-	fmt.Fprintf(progress, "\nsaved: %s, %s, %s\n", displayPath(tr.CSVPath()),
-		displayPath(filepath.Join(tr.Dir, "details"))+string(filepath.Separator), displayPath(reportPath))
+	fmt.Fprintln(progress)
+	printSaved(progress, saved...)
 	switch {
 	case runErr != nil:
 		return runErr
@@ -103,6 +109,15 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return errRunsFailed
 	}
 	return nil
+}
+
+// sweepError explains an error that stopped a sweep.
+func sweepError(err error, tr *tracker.Tracker) error {
+	var ie *study.InputError
+	if errors.As(err, &ie) {
+		return usagef("fix the plan", "%v", ie)
+	}
+	return &hinted{err: err, hint: "check free space and permissions of " + displayPath(tr.Dir) + "; runs logged before this are intact"}
 }
 
 func countRun(vs []plan.Variant) int {

@@ -8,11 +8,11 @@ import (
 
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 type runOptions struct {
 	*globals
+	sweepFlags
 	PlanPath string
 	Variant  string
 	Seeds    []int64
@@ -38,6 +38,7 @@ kxrun run experiments/configs/<name>.yaml reproduces that run.`,
 	cmd.Flags().StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -GROUP or +GROUP")
 	cmd.Flags().Int64SliceVar(&opts.Seeds, "seed", nil, "seed to run (repeatable; default: the plan's seeds)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the runs as one JSON object on stdout")
+	opts.sweepFlags.bind(cmd)
 	return cmd
 }
 
@@ -46,38 +47,37 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	workdir, err := resolveWorkdir(p)
-	if err != nil {
-		return err
-	}
 	seeds := opts.Seeds
 	if len(seeds) == 0 {
 		seeds = p.Seeds
-	}
-	tr, err := tracker.Open(opts.Dir)
-	if err != nil {
-		return err
 	}
 	progress := opts.stdout
 	if opts.JSON {
 		progress = opts.stderr
 	}
-	jobs := p.Jobs
-	if opts.JobsSet || jobs == 0 {
-		jobs = opts.Jobs
+	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "run", progress)
+	if err != nil {
+		return err
 	}
-	finished, runErr := study.RunVariant(ctx, study.Options{
-		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: "run",
-		Executor: &runner.Local{Hard: opts.hard}, Progress: progress,
-	}, opts.Variant, seeds)
-	if ie, ok := runErr.(*study.InputError); ok {
-		return usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", ie)
+	runs, err := study.VariantRuns(p, opts.Variant, seeds)
+	if err != nil {
+		return usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", err)
 	}
+	if opts.DryRun {
+		planned, err := study.DryRun(sw.opts, runs)
+		if err != nil {
+			return sweepError(err, sw.opts.Tracker)
+		}
+		printDryRun(opts.stdout, planned)
+		return nil
+	}
+	finished, runErr := study.RunVariant(ctx, sw.opts, runs)
+	sw.close()
 	if runErr != nil && !study.IsInterrupted(runErr) {
-		return &hinted{err: runErr, hint: "check free space and permissions of " + displayPath(tr.Dir) + "; runs logged before this are intact"}
+		return sweepError(runErr, sw.opts.Tracker)
 	}
-	failed := 0
-	var runs []any
+	failed, cached := 0, 0
+	runsOut := []any{}
 	for _, f := range finished {
 		if f == nil {
 			continue
@@ -85,16 +85,19 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		if f.Record.Status != string(runner.StatusOK) {
 			failed++
 		}
-		runs = append(runs, f.Record)
+		if f.Cached {
+			cached++
+		}
+		runsOut = append(runsOut, map[string]any{"cached": f.Cached, "record": f.Record})
 	}
 	if opts.JSON {
-		if err := writeJSON(opts.stdout, map[string]any{"plan": p.Name, "variant": opts.Variant, "runs": runs}); err != nil {
+		if err := writeJSON(opts.stdout, map[string]any{"plan": p.Name, "variant": opts.Variant, "runs": runsOut}); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s, %d failed\n", len(runs), p.Name, opts.Variant, failed)
+		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, cached, failed)
 	}
-	printSaved(progress, tr.CSVPath())
+	printSaved(progress, sw.opts.Tracker.CSVPath())
 	switch {
 	case runErr != nil:
 		return runErr

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -180,6 +181,13 @@ func fakeTrainer(args []string) int {
 	}
 	if mode == "fail-on" && slices.Contains(features, args[1]) {
 		mode = "crash"
+	}
+	if counter := os.Getenv("COUNT_DIR"); counter != "" {
+		// One file per training run actually made, to prove cache hits.
+		os.WriteFile(filepath.Join(counter, os.Getenv("KXRUN_RUN_NAME")+"."+strconv.Itoa(os.Getpid())), nil, 0o644)
+	}
+	if mode == "slow" {
+		time.Sleep(200 * time.Millisecond)
 	}
 	if v := os.Getenv("KXRUN_VARIANT"); mode == "by-variant" && strings.HasPrefix(v, "+") {
 		mode = v[1:] // +nan behaves as nan, and so on

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/progress"
+	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/study"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+// sweepFlags are shared by the commands that run plans.
+type sweepFlags struct {
+	Force  bool
+	DryRun bool
+	GPUs   []int
+	PerGPU int
+}
+
+func (f *sweepFlags) bind(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.Force, "force", false, "run everything again instead of reusing ok runs with the same fingerprint")
+	fl.BoolVar(&f.DryRun, "dry-run", false, "list every run as 'would run' or 'cached', run nothing")
+	fl.IntSliceVar(&f.GPUs, "gpus", nil, "GPU ids to share out, e.g. 0,1 (overrides the plan's gpus)")
+	fl.IntVar(&f.PerGPU, "per-gpu", 0, "runs at once per GPU (overrides the plan's per_gpu)")
+}
+
+// sweepSetup is what a plan-running command needs to start a sweep.
+type sweepSetup struct {
+	opts  study.Options
+	close func()
+}
+
+// newSweep resolves the plan's workdir, opens the tracker and picks the
+// progress display: live on a terminal, plain lines otherwise. Run lines go
+// to out (stdout, or stderr with --json).
+func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Writer) (*sweepSetup, error) {
+	workdir, err := resolveWorkdir(p)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := tracker.Open(g.Dir)
+	if err != nil {
+		return nil, err
+	}
+	jobs := p.Jobs
+	if g.JobsSet || jobs == 0 {
+		jobs = g.Jobs
+	}
+	gpus, perGPU := p.GPUs, p.PerGPU
+	if len(f.GPUs) > 0 {
+		gpus = f.GPUs
+	}
+	if f.PerGPU < 0 {
+		return nil, usagef("--per-gpu 2", "--per-gpu must be at least 1")
+	}
+	if f.PerGPU > 0 {
+		perGPU = f.PerGPU
+	}
+	if len(gpus) > 0 {
+		jobs = min(jobs, len(gpus)*max(perGPU, 1))
+	}
+	s := &sweepSetup{close: func() {}}
+	s.opts = study.Options{
+		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
+		Executor: &runner.Local{Hard: g.hard}, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
+	}
+	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) && !f.DryRun {
+		live := progress.NewLive(out, jobs, p.Direction)
+		s.opts.Progress, s.opts.Events = live.Writer(), live
+		s.close = live.Close
+	} else {
+		s.opts.Events = progress.Plain{W: out}
+	}
+	return s, nil
+}
+
+// printDryRun lists what a sweep would do.
+func printDryRun(w io.Writer, planned []study.Planned) {
+	would := 0
+	for _, pl := range planned {
+		if pl.Cached != nil {
+			fmt.Fprintf(w, "cached     %-36s %s\n", pl.Spec.Name, pl.Cached.RunID)
+		} else {
+			would++
+			fmt.Fprintf(w, "would run  %s\n", pl.Spec.Name)
+		}
+	}
+	fmt.Fprintf(w, "%d run(s): %d would run, %d cached\n", len(planned), would, len(planned)-would)
+}
