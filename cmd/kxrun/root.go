@@ -102,7 +102,7 @@ runs your own training command for each one concurrently, and logs every run
 	root.AddCommand(newReportCmd(g), newCompareCmd(g), newShowCmd(g), newLBCmd(g),
 		newArtifactCmd(g, "oof"), newArtifactCmd(g, "test"),
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),
-		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g))
+		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
 	return root
 }
 

@@ -124,3 +124,75 @@ func TestSecondInterruptKillsAtOnce(t *testing.T) {
 	}
 	assertAllGone(t, pids)
 }
+
+// TestResumeAfterKill9 kills kxrun with SIGKILL in the middle of a sweep,
+// runs the same command again, and checks that every run is in runs.csv
+// exactly once and ok, and that `kxrun status` tells about the dead sweep.
+func TestResumeAfterKill9(t *testing.T) {
+	bin, path := installCommands(t)
+	dir := t.TempDir()
+	planText := "name: resume\ncommand: [faketrainer, slow]\njobs: 2\nseeds: [1, 2, 3]\nbase_features: [b]\nfeature_groups:\n  g: [strong_1]\n  h: [weak_1]\n"
+	os.WriteFile(filepath.Join(dir, "plan.yaml"), []byte(planText), 0o644)
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(filepath.Join(bin, "kxrun"), args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PATH="+path, "GORACE=atexit_sleep_ms=0")
+		return cmd
+	}
+	csvPath := filepath.Join(dir, "experiments", "runs.csv")
+	cmd := run("ablation", "plan.yaml")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, _ := os.ReadFile(csvPath)
+		if strings.Count(string(data), ",ok,") >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the sweep made no progress")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out, err := run("status").CombinedOutput(); err != nil || !strings.Contains(string(out), "ablation of resume (plan.yaml)") ||
+		!strings.Contains(string(out), "running resume_") {
+		t.Errorf("status during the sweep: %v\n%s", err, out)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	out, err := run("status").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "stopped without finishing") {
+		t.Errorf("status after kill -9: %v\n%s", err, out)
+	}
+	if out, err := run("ablation", "plan.yaml").CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")[1:]
+	names := map[string]int{}
+	for _, l := range lines {
+		fields := strings.Split(l, ",")
+		names[fields[2]]++
+		if !strings.Contains(l, ",ok,") {
+			t.Errorf("a run is not ok: %s", l)
+		}
+	}
+	// 2 groups: all, -g (= +h), -h (= +g), base: 4 runs x 3 seeds.
+	if len(names) != 12 {
+		t.Errorf("%d distinct runs, want 12: %v", len(names), names)
+	}
+	for name, n := range names {
+		if n != 1 {
+			t.Errorf("%s logged %d times", name, n)
+		}
+	}
+	if out, _ := run("status").CombinedOutput(); !strings.Contains(string(out), "nothing is running") {
+		t.Errorf("status after the sweep: %s", out)
+	}
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/progress"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+type statusOptions struct {
+	*globals
+	JSON bool
+}
+
+func newStatusCmd(g *globals) *cobra.Command {
+	opts := &statusOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:     "status",
+		Short:   "Show the progress of sweeps running on the tracker (from another terminal)",
+		Example: "  kxrun status\n  watch -n 5 kxrun status --dir experiments",
+		Args:    exactArgs(0, "kxrun status"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStatus(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the running sweeps as JSON")
+	return cmd
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
+	tr, err := openExisting(opts.Dir)
+	if err != nil {
+		return err
+	}
+	live, dead, err := tr.Statuses()
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		if live == nil {
+			live = []*tracker.SweepStatus{}
+		}
+		return writeJSON(opts.stdout, map[string]any{"running": live})
+	}
+	for _, s := range dead {
+		fmt.Fprintf(opts.stdout, "%s of %s (pid %d) stopped without finishing at %d/%d runs: run the same command again to finish what is missing\n",
+			s.Command, s.Plan, s.PID, s.Done, s.Total)
+	}
+	if len(live) == 0 {
+		fmt.Fprintf(opts.stdout, "nothing is running on %s\n", displayPath(tr.Dir))
+		return nil
+	}
+	now := time.Now()
+	for _, s := range live {
+		fresh := len(s.DurationS)
+		var busy time.Duration
+		for _, d := range s.DurationS {
+			busy += time.Duration(d * float64(time.Second))
+		}
+		fmt.Fprintf(opts.stdout, "%s of %s (%s), pid %d, started %s ago\n", s.Command, s.Plan, s.PlanFile, s.PID,
+			now.Sub(s.Started).Round(time.Second))
+		fmt.Fprintf(opts.stdout, "  %d/%d done (%d cached), %d running, %d failed, ETA %s",
+			s.Done, s.Total, s.Cached, len(s.Running), s.Failed, progress.ETA(s.Total-s.Done, fresh, busy, s.Jobs))
+		if s.Best != nil {
+			fmt.Fprintf(opts.stdout, ", best %.5f", *s.Best)
+		}
+		fmt.Fprintln(opts.stdout)
+		for _, r := range s.Running {
+			fmt.Fprintf(opts.stdout, "  running %s for %s\n", r.Name, now.Sub(r.Started).Round(time.Second))
+		}
+	}
+	return nil
+}
