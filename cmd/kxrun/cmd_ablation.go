@@ -23,6 +23,7 @@ type ablationOptions struct {
 	PlanPath string
 	JSON     bool
 	ReportMD string
+	FailOn   string
 }
 
 func newAblationCmd(g *globals) *cobra.Command {
@@ -45,11 +46,17 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
 	cmd.Flags().StringVar(&opts.ReportMD, "report-md", "", "also write the markdown summary to this file (e.g. for a pull-request comment)")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "failed", "when to exit non-zero: failed (a run failed: 1), hurts (also when a group hurts: 4), none")
 	opts.sweepFlags.bind(cmd)
 	return cmd
 }
 
 func runAblation(ctx context.Context, opts *ablationOptions) error {
+	switch opts.FailOn {
+	case "failed", "hurts", "none":
+	default:
+		return usagef("--fail-on failed|hurts|none", "unknown --fail-on %q", opts.FailOn)
+	}
 	p, err := loadPlan(opts.PlanPath, opts.stderr)
 	if err != nil {
 		return err
@@ -102,11 +109,19 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	}
 	fmt.Fprintln(progress)
 	printSaved(progress, saved...)
-	switch {
-	case runErr != nil:
+	if runErr != nil {
 		return runErr
-	case sum.Failed > 0:
+	}
+	if opts.FailOn == "none" {
+		return nil
+	}
+	if sum.Failed > 0 {
 		return errRunsFailed
+	}
+	if opts.FailOn == "hurts" {
+		if bad := study.Hurting(sum); len(bad) > 0 {
+			return &groupsHurtError{variants: bad}
+		}
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ const (
 	exitRunsFailed  = 1   // the sweep finished but some run failed
 	exitUsage       = 2   // bad plan, arguments or settings: nothing ran
 	exitStorage     = 3   // the tracker could not be written or read
+	exitGroupsHurt  = 4   // --fail-on hurts: a feature group makes the score worse
 	exitInterrupted = 130 // Ctrl-C or SIGTERM
 )
 
@@ -31,6 +32,13 @@ func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(hint, format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...), hint: hint}
+}
+
+// groupsHurtError ends an ablation run with --fail-on hurts.
+type groupsHurtError struct{ variants []string }
+
+func (e *groupsHurtError) Error() string {
+	return "feature groups hurt the score: " + strings.Join(e.variants, ", ")
 }
 
 // errRunsFailed ends a sweep in which some run failed; the runs are logged.
@@ -58,6 +66,8 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, errRunsFailed):
 		return exitRunsFailed
+	case errors.As(err, new(*groupsHurtError)):
+		return exitGroupsHurt
 	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous):
 		return exitUsage
 	}

@@ -177,6 +177,8 @@ func fakeTrainer(args []string) int {
 			score += 0.05
 		case strings.HasPrefix(f, "weak_"):
 			score += 0.005
+		case strings.HasPrefix(f, "hurt_"):
+			score -= 0.02
 		}
 	}
 	if mode == "fail-on" && slices.Contains(features, args[1]) {
