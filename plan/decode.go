@@ -297,6 +297,13 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 		d.errorf(keyOf(keys, "command"), "", "command is empty")
 	}
 	d.features(p, root, keys, values["base_features"], values["feature_groups"])
+	// These values fill whole columns of runs.csv.
+	for _, c := range []struct{ key, column, value string }{{"name", "plan", p.Name}, {"metric", "metric", p.Metric}, {"model", "model_type", p.Model}} {
+		if at := keyOf(keys, c.key); at != nil && c.value != "" && naValues[c.value] {
+			d.warnf(at, fmt.Sprintf("rename it, or read runs.csv with keep_default_na=False"),
+				"%s %q: pandas reads it as a missing value, so the %s column of runs.csv would come back empty", c.key, c.value, c.column)
+		}
+	}
 	return p
 }
 
@@ -1005,9 +1012,17 @@ func (d *decoder) group(p *Plan, kv keyValue, claim func(string, []featureRef) [
 	if !validName(name) {
 		d.errorf(kv.key, fmt.Sprintf("for example %q", sanitizeName(name)),
 			"group name %q is not usable in variant and file names: use only letters, digits, '_', '.' and '-'", name)
-	} else if naValues[name] || naValues["-"+name] || naValues["+"+name] {
-		d.warnf(kv.key, fmt.Sprintf("rename it, e.g. %q", name+"_grp"),
-			"group %q: pandas reads its variant names (%q, %q) as missing values in CSV files by default", name, "-"+name, "+"+name)
+	} else {
+		var lost []string
+		for _, v := range []string{"-" + name, "+" + name} {
+			if naValues[v] {
+				lost = append(lost, strconv.Quote(v))
+			}
+		}
+		if len(lost) > 0 {
+			d.warnf(kv.key, fmt.Sprintf("rename it, e.g. %q, or read runs.csv with keep_default_na=False", name+"_grp"),
+				"group %q: pandas reads the variant name %s as a missing value in runs.csv by default", name, strings.Join(lost, " and "))
+		}
 	}
 	label := fmt.Sprintf("group %q", name)
 	if isNull(kv.value) || (kv.value.Kind == yaml.SequenceNode && len(kv.value.Content) == 0) {

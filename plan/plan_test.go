@@ -428,12 +428,14 @@ func TestSuggestions(t *testing.T) {
 
 func TestWarnings(t *testing.T) {
 	src := `command: python3 train.py --features {features} --sed {sed}
+metric: NA
 feature_groups:
   nan: [a]
   NA: [b]
   None: [c]
   fine: [d]
   "null": [e]
+  NaN: [f]
 `
 	p, err := Parse("w.yaml", []byte(src))
 	if err != nil {
@@ -452,10 +454,10 @@ feature_groups:
 	}
 	want := []w{
 		{1, "command: {sed} is not a placeholder and is passed as written"},
-		{3, `group "nan": pandas reads its variant names ("-nan", "+nan") as missing values in CSV files by default`},
-		{4, `group "NA": pandas reads its variant names ("-NA", "+NA") as missing values in CSV files by default`},
-		{5, `group "None": pandas reads its variant names ("-None", "+None") as missing values in CSV files by default`},
-		{7, `group "null": pandas reads its variant names ("-null", "+null") as missing values in CSV files by default`},
+		{2, `metric "NA": pandas reads it as a missing value, so the metric column of runs.csv would come back empty`},
+		// Only "-nan" and "-NaN" are in pandas' list; "-NA", "+None"... are not.
+		{4, `group "nan": pandas reads the variant name "-nan" as a missing value in runs.csv by default`},
+		{9, `group "NaN": pandas reads the variant name "-NaN" as a missing value in runs.csv by default`},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

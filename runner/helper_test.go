@@ -89,6 +89,13 @@ func fakeTrainer(mode string) int {
 		os.WriteFile(filepath.Join(runDir, "oof.npy"), []byte("not an array"), 0o644)
 		fmt.Println(`{"cv_scores": [0.9]}`)
 		return 0
+	case "relative-npy":
+		// Saved in the run dir but named relative to it; a stale file of
+		// the same name in the workdir must not be taken instead.
+		writeNpy(filepath.Join(runDir, "oof.npy"), 4)
+		writeNpy(filepath.Join(os.Getenv("STALE_DIR"), "oof.npy"), 9)
+		fmt.Println(`{"cv_scores": [0.9], "oof": "oof.npy"}`)
+		return 0
 	case "missing-npy":
 		fmt.Println(`{"cv_scores": [0.9], "oof": "nowhere/oof.npy"}`)
 		return 0

@@ -309,19 +309,34 @@ func findResult(runDir string, line []byte) ([]byte, string, error) {
 }
 
 func findArtifact(kind, declared, workdir, runDir string) (*Artifact, error) {
-	path := declared
-	if path == "" {
-		path = filepath.Join(runDir, kind+".npy")
+	path, shown := declared, declared
+	switch {
+	case declared == "":
+		path, shown = filepath.Join(runDir, kind+".npy"), "$KXRUN_RUN_DIR/"+kind+".npy"
 		if _, err := os.Lstat(path); err != nil {
 			return nil, nil // the default file is optional
 		}
-	} else if !filepath.IsAbs(path) {
-		path = filepath.Join(workdir, path)
+	case !filepath.IsAbs(declared):
+		// The run directory first: a file there is this run's own, whereas
+		// one in the workdir may be left over from another run.
+		path = filepath.Join(runDir, declared)
+		if _, err := os.Lstat(path); err != nil {
+			path = filepath.Join(workdir, declared)
+		}
 	}
 	info, err := npyfile.Inspect(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %s does not exist", kind, declared)
+			if filepath.IsAbs(declared) {
+				return nil, fmt.Errorf("%s: %s does not exist", kind, declared)
+			}
+			return nil, fmt.Errorf("%s: %s does not exist in the run directory or the workdir", kind, declared)
+		}
+		var ne *npyfile.Error
+		if errors.As(err, &ne) {
+			// The run directory is removed after the run: name the file as
+			// the trainer knows it.
+			return nil, fmt.Errorf("%s: %s: %s", kind, shown, ne.Reason)
 		}
 		return nil, fmt.Errorf("%s: %v", kind, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/kxrun/kxrun/internal/pyjson"
+	"github.com/kxrun/kxrun/stats"
 )
 
 // TrainerResult is the JSON a trainer reports, validated.
@@ -47,6 +48,11 @@ func ParseResult(data []byte) (*TrainerResult, error) {
 	}
 	if res.CVScores, err = parseScores(raw); err != nil {
 		return nil, err
+	}
+	// Finite scores can still overflow their mean or variance; a record
+	// with an infinite CV could not be stored or compared.
+	if m, s := stats.Mean(res.CVScores), stats.Std(res.CVScores, 0); math.IsInf(m, 0) || math.IsNaN(m) || math.IsInf(s, 0) || math.IsNaN(s) {
+		return nil, resultErrorf("cv_scores are too large to average (their mean or std overflows)")
 	}
 	if res.OOF, err = optionalString(fields, "oof"); err != nil {
 		return nil, err

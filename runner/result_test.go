@@ -30,6 +30,7 @@ func TestParseResult(t *testing.T) {
 		{name: "string NaN is not a NaN token", in: `{"cv_scores": ["NaN"]}`, err: `cv_scores[0] is not a number ("NaN")`},
 		{name: "null score", in: `{"cv_scores": [null]}`, err: "cv_scores[0] is not a number (null)"},
 		{name: "overflow", in: `{"cv_scores": [1e999]}`, err: "cv_scores[0] is out of range (1e999)"},
+		{name: "mean overflows", in: `{"cv_scores": [1.7976931348623157e308, 1.7976931348623157e308]}`, err: "cv_scores are too large to average"},
 		{name: "malformed", in: `{"cv_scores": [0.8,]}`, err: "malformed result JSON"},
 		{name: "array", in: `[1, 2]`, err: "malformed result JSON"},
 		{name: "duplicate key", in: `{"cv_scores": [1], "cv_scores": [2]}`, err: `malformed result JSON: duplicate key "cv_scores"`},

@@ -166,8 +166,8 @@ func TestFailures(t *testing.T) {
 		{"crash", "exit status 3: Traceback: ValueError: bad feature"},
 		{"nan", "stdout: cv_scores[1] is NaN"},
 		{"no-result", "no result: the command wrote no result.json and printed no JSON object on stdout"},
-		{"bad-npy", "oof: "},
-		{"missing-npy", "oof: nowhere/oof.npy does not exist"},
+		{"bad-npy", "oof: $KXRUN_RUN_DIR/oof.npy: "},
+		{"missing-npy", "oof: nowhere/oof.npy does not exist in the run directory or the workdir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -399,5 +399,18 @@ func TestGPUSlotsAreExclusive(t *testing.T) {
 				t.Error("runs never overlapped: the test proves nothing")
 			}
 		})
+	}
+}
+
+func TestRelativeArtifactPathPrefersTheRunDir(t *testing.T) {
+	spec := trainerSpec(0, "relative-npy")
+	spec.Dir = t.TempDir()
+	spec.Env["STALE_DIR"] = spec.Dir
+	res := runOneSpec(t, spec, nil)
+	if res.Status != StatusOK || len(res.Artifacts) != 1 {
+		t.Fatalf("status %s (%s)", res.Status, res.Reason)
+	}
+	if a := res.Artifacts[0]; a.Info.Shape[0] != 4 || !a.InRunDir {
+		t.Errorf("took %s with shape %v: the stale workdir file instead of the run's own", a.Path, a.Info.Shape)
 	}
 }

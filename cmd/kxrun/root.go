@@ -40,6 +40,10 @@ func Main(args []string) int {
 	root := newRootCmd(g)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		// cobra's own error for a mistyped command: a usage error too.
+		err = usagef("kxrun --help", "%v", err)
+	}
 	if err != nil {
 		printError(g.stderr, err)
 	}
@@ -93,7 +97,7 @@ runs your own training command for each one concurrently, and logs every run
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef(fmt.Sprintf("kxrun %s --help", cmd.Name()), "%v", err)
+		return usagef(cmd.CommandPath()+" --help", "%v", err)
 	})
 	pf := root.PersistentFlags()
 	pf.String("dir", "experiments", "tracker directory (env KXRUN_DIR)")
