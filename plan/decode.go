@@ -368,7 +368,7 @@ func (d *decoder) unknownKey(k *yaml.Node, name string) {
 		return
 	}
 	hint := "valid keys: " + strings.Join(fieldNames, ", ")
-	if s := suggest(name, fieldNames); s != "" {
+	if s := closestName(name, fieldNames); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
 	}
 	d.errorf(k, hint, "unknown key %q", name)
@@ -600,7 +600,7 @@ func suggestDirection(s string) string {
 	case "lower", "low", "down", "less":
 		return string(Minimize)
 	}
-	return suggest(s, []string{string(Maximize), string(Minimize)})
+	return closestName(s, []string{string(Maximize), string(Minimize)})
 }
 
 func (d *decoder) command(p *Plan, k, v *yaml.Node) {
@@ -707,7 +707,7 @@ func (d *decoder) checkWords(n *yaml.Node, s string) {
 			continue
 		}
 		seen[w] = true
-		if g := suggest(w, placeholderNames); g != "" {
+		if g := closestName(w, placeholderNames); g != "" {
 			d.warnf(n, fmt.Sprintf("did you mean {%s}?", g), "command: {%s} is not a placeholder and is passed as written", w)
 		}
 	}

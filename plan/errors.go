@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/kxrun/kxrun/internal/suggest"
 )
 
 // Error is one problem in a plan, located in the file.
@@ -99,9 +101,9 @@ var keyAliases = map[string]string{
 	"files":        "inputs",
 }
 
-// suggest returns the candidate closest to s, or "" when none is close
+// closestName returns the candidate closest to s, or "" when none is close
 // enough to be a plausible typo.
-func suggest(s string, candidates []string) string {
+func closestName(s string, candidates []string) string {
 	ls := strings.ToLower(s)
 	if a, ok := keyAliases[ls]; ok && contains(candidates, a) {
 		return a
@@ -113,7 +115,7 @@ func suggest(s string, candidates []string) string {
 		limit := max(2, len(c)/3)
 		d := limit + 1
 		if abs(len(ls)-len(c)) <= limit { // else the distance is too large anyway
-			d = editDistance(ls, strings.ToLower(c))
+			d = suggest.Distance(ls, strings.ToLower(c))
 		}
 		if d > limit {
 			// A long enough fragment of a key ("group" in "feature_groups")
@@ -147,28 +149,3 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (keys are ASCII, so bytes are characters where it matters).
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		// Long strings are never typos of a key; skip the quadratic work.
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/kxrun/kxrun/internal/suggest"
 )
 
 const baselineName = "baseline"
@@ -110,7 +112,7 @@ func closest(rows []Row, ref string, n int) []string {
 				continue
 			}
 			seen[label] = true
-			cands = append(cands, cand{label, editDistance(ref, label)})
+			cands = append(cands, cand{label, suggest.Distance(ref, label)})
 		}
 	}
 	// Partial selection keeps this linear in the number of runs.
@@ -131,26 +133,6 @@ func closest(rows []Row, ref string, n int) []string {
 	return out
 }
 
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // SetLB records a leaderboard score for a run (nil clears it) and returns
 // the updated row. The details file is updated after runs.csv, which is
