@@ -148,4 +148,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

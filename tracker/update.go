@@ -133,7 +133,6 @@ func closest(rows []Row, ref string, n int) []string {
 	return out
 }
 
-
 // SetLB records a leaderboard score for a run (nil clears it) and returns
 // the updated row. The details file is updated after runs.csv, which is
 // the authority.
