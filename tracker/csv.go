@@ -190,6 +190,8 @@ func parseCSV(data []byte, name string) (parsed, error) {
 // header's line for messages.
 func parseBody(data []byte, index map[string]int, name string, headerLine int) (parsed, error) {
 	p := parsed{index: index}
+	pos := positions(index)
+	p.rows = make([]Row, 0, bytes.Count(data, []byte{'\n'}))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -208,7 +210,7 @@ func parseBody(data []byte, index map[string]int, name string, headerLine int) (
 		if err != nil {
 			return p, fmt.Errorf("%s is damaged: %w (fix or remove that row)", name, err)
 		}
-		row, err := decodeRow(rec, index)
+		row, err := decodeRow(rec, pos)
 		if err != nil {
 			line, _ := r.FieldPos(0)
 			p.warnings = append(p.warnings, fmt.Sprintf("%s:%d: skipping row: %v", name, line+headerLine, err))
@@ -220,58 +222,127 @@ func parseBody(data []byte, index map[string]int, name string, headerLine int) (
 	return p, nil
 }
 
-func decodeRow(rec []string, index map[string]int) (Row, error) {
-	get := func(col string) string {
-		if i, ok := index[col]; ok && i < len(rec) {
+// colPos maps each known column to its position in a file's records (-1
+// when the file has no such column), resolved once per file.
+type colPos [numColumns]int
+
+const (
+	cRunID = iota
+	cDate
+	cName
+	cPlan
+	cVariant
+	cSeed
+	cCVScore
+	cCVStd
+	cCVFolds
+	cLBScore
+	cCVLBGap
+	cNFeatures
+	cModelType
+	cMetric
+	cDirection
+	cParamsHash
+	cStatus
+	cDurationS
+	cNotes
+	cReason
+	cArchived
+	cSource
+	cFingerprint
+	numColumns
+)
+
+func positions(index map[string]int) *colPos {
+	var p colPos
+	for i, c := range Columns {
+		p[i] = -1
+		if j, ok := index[c]; ok {
+			p[i] = j
+		}
+	}
+	return &p
+}
+
+func decodeRow(rec []string, pos *colPos) (Row, error) {
+	get := func(c int) string {
+		if i := pos[c]; i >= 0 && i < len(rec) {
 			return rec[i]
 		}
 		return ""
 	}
 	var r Row
 	var err error
-	r.RunID = get("run_id")
+	r.RunID = get(cRunID)
 	n, ok := ParseID(r.RunID)
 	if !ok {
 		return r, fmt.Errorf("bad run_id %q", r.RunID)
 	}
 	r.Number = n
-	r.Date, r.Name, r.Plan, r.Variant = get("date"), get("name"), get("plan"), get("variant")
-	if s := get("seed"); s != "" {
+	r.Date, r.Name, r.Plan, r.Variant = get(cDate), get(cName), get(cPlan), get(cVariant)
+	if s := get(cSeed); s != "" {
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return r, fmt.Errorf("bad seed %q", s)
 		}
 		r.Seed = &v
 	}
-	floats := []struct {
-		col string
+	floats := [...]struct {
+		col int
 		dst **float64
-	}{{"cv_score", &r.CVScore}, {"cv_std", &r.CVStd}, {"lb_score", &r.LBScore}, {"cv_lb_gap", &r.CVLBGap}}
+	}{{cCVScore, &r.CVScore}, {cCVStd, &r.CVStd}, {cLBScore, &r.LBScore}, {cCVLBGap, &r.CVLBGap}}
 	for _, f := range floats {
 		if *f.dst, err = optFloat(get(f.col)); err != nil {
-			return r, fmt.Errorf("bad %s: %v", f.col, err)
+			return r, fmt.Errorf("bad %s: %v", Columns[f.col], err)
 		}
 	}
-	if s := get("cv_folds"); s != "" {
-		if err := json.Unmarshal([]byte(s), &r.CVFolds); err != nil {
+	if s := get(cCVFolds); s != "" {
+		if r.CVFolds, err = parseFolds(s); err != nil {
 			return r, fmt.Errorf("bad cv_folds %q", s)
 		}
 	}
-	if s := get("n_features"); s != "" {
+	if s := get(cNFeatures); s != "" {
 		if r.NFeatures, err = strconv.Atoi(s); err != nil {
 			return r, fmt.Errorf("bad n_features %q", s)
 		}
 	}
-	r.ModelType, r.Metric, r.Direction = get("model_type"), get("metric"), get("direction")
-	r.ParamsHash, r.Status = get("params_hash"), get("status")
-	if d, err := optFloat(get("duration_s")); err == nil && d != nil {
+	r.ModelType, r.Metric, r.Direction = get(cModelType), get(cMetric), get(cDirection)
+	r.ParamsHash, r.Status = get(cParamsHash), get(cStatus)
+	if d, err := optFloat(get(cDurationS)); err == nil && d != nil {
 		r.DurationS = *d
 	}
-	r.Notes, r.Reason = get("notes"), get("reason")
-	r.Archived = get("archived") == "true"
-	r.Source = get("source")
-	r.Fingerprint = get("fingerprint")
+	r.Notes, r.Reason = get(cNotes), get(cReason)
+	r.Archived = get(cArchived) == "true"
+	r.Source = get(cSource)
+	r.Fingerprint = get(cFingerprint)
 	return r, nil
+}
+
+// parseFolds reads the JSON list of numbers kxrun writes; anything else
+// goes through encoding/json, which is much slower on large trackers.
+func parseFolds(s string) ([]float64, error) {
+	inner, ok := strings.CutPrefix(s, "[")
+	if inner, ok2 := strings.CutSuffix(inner, "]"); ok && ok2 {
+		if strings.TrimSpace(inner) == "" {
+			return []float64{}, nil
+		}
+		out := make([]float64, 0, strings.Count(inner, ",")+1)
+		for part := range strings.SplitSeq(inner, ",") {
+			f, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+			if err != nil {
+				return jsonFolds(s)
+			}
+			out = append(out, f)
+		}
+		return out, nil
+	}
+	return jsonFolds(s)
+}
+
+func jsonFolds(s string) ([]float64, error) {
+	var out []float64
+	err := json.Unmarshal([]byte(s), &out)
+	return out, err
 }
 
 func optFloat(s string) (*float64, error) {

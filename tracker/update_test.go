@@ -141,3 +141,24 @@ func TestArchiveAndBaseline(t *testing.T) {
 		t.Errorf("neighbours after baseline: prev %v base %v", nb.Previous, nb.Baseline)
 	}
 }
+
+func TestColumnConstantsMatchColumns(t *testing.T) {
+	if numColumns != len(Columns) {
+		t.Fatalf("%d column constants for %d columns", numColumns, len(Columns))
+	}
+	rec := sampleRecord("x", 0.25)
+	rec.RunID, rec.Number, rec.Fingerprint, rec.Notes = "run_007", 7, "abc", "n"
+	row := RowOf(rec)
+	row.Archived = true
+	index := map[string]int{}
+	for i, c := range Columns {
+		index[c] = i
+	}
+	got, err := decodeRow(row.fields(), positions(index))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(row, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}

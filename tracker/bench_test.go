@@ -1,0 +1,76 @@
+package tracker
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkCommit is the durable logging of one run with a log and a
+// config: details, log, config, row, each synced.
+func BenchmarkCommit(b *testing.B) {
+	tr, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		st, err := tr.NewStage("bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		st.Log().WriteString("training output\n")
+		st.CloseLog()
+		rec := sampleRecord(fmt.Sprintf("bench_%d", i), 0.5)
+		if _, err := tr.Commit(rec, Files{Log: st.LogPath, Config: []byte(fmt.Sprintf("seed: %d\n", i))}); err != nil {
+			b.Fatal(err)
+		}
+		st.Remove()
+	}
+}
+
+// BenchmarkCSVAppend is the append of one row alone, under the lock.
+func BenchmarkCSVAppend(b *testing.B) {
+	tr, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := RowOf(sampleRecord("bench", 0.5))
+	b.ResetTimer()
+	for i := range b.N {
+		row.Number, row.RunID = i+1, FormatID(i+1)
+		l, err := acquire(tr.path(lockName))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tr.refresh(true); err != nil {
+			b.Fatal(err)
+		}
+		if err := tr.appendRows([]Row{row}); err != nil {
+			b.Fatal(err)
+		}
+		l.release()
+	}
+}
+
+// BenchmarkRuns reads a tracker of 10,000 runs.
+func BenchmarkRuns(b *testing.B) {
+	tr, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := make([]Row, 10_000)
+	for i := range rows {
+		rows[i] = RowOf(sampleRecord(fmt.Sprintf("r%d", i), 0.5))
+		rows[i].Number, rows[i].RunID = i+1, FormatID(i+1)
+	}
+	if err := tr.appendRows(rows); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		got, _, err := tr.Runs()
+		if err != nil || len(got) != len(rows) {
+			b.Fatal(err, len(got))
+		}
+	}
+}
