@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -24,7 +25,16 @@ func gain(f *float64) string {
 	if f == nil {
 		return ""
 	}
-	return fmt.Sprintf("%+.5f", *f)
+	return signed(*f)
+}
+
+// signed is a gain with 5 decimals and its sign, never "-0.00000".
+func signed(f float64) string {
+	s := fmt.Sprintf("%+.5f", f)
+	if s == "-0.00000" {
+		return "+0.00000"
+	}
+	return s
 }
 
 func note(v study.VariantSummary) string {
@@ -37,25 +47,31 @@ func note(v study.VariantSummary) string {
 // AblationTable writes the ablation table for the terminal.
 func AblationTable(w io.Writer, s *study.AblationSummary) {
 	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s), seedList(s.Seeds), counts(s))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprint(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain")
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain\t%s\tp\tverdict\ttest", ciLabel(s))
 	notes := slices.ContainsFunc(s.Variants, func(v study.VariantSummary) bool { return v.SameAs != "" })
 	if notes {
 		fmt.Fprint(tw, "\tnote")
 	}
 	fmt.Fprintln(tw)
 	for _, v := range s.Variants {
-		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%s\t%s", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
-			score(v.CVMean), score(v.CVStd), gain(v.Gain))
+		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
+			score(v.CVMean), score(v.CVStd), gain(v.Gain), ci(v), pValue(v.PValue), v.Verdict, testShort(v))
 		if notes {
 			fmt.Fprintf(tw, "\t%s", note(v))
 		}
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	writeTrimmed(w, tb.Bytes())
 	if line := groupsByGain(s); line != "" {
 		fmt.Fprintf(w, "\nGain is positive when a group helps (%s). %s\n", s.Direction, line)
 	}
+	if legend := testLegend(s); legend != "" {
+		fmt.Fprintln(w, legend)
+	}
+	groupTable(w, s)
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(w, "\n%d run(s) did not succeed:\n", len(s.Failures))
 		for _, f := range s.Failures {
@@ -82,7 +98,7 @@ func groupsByGain(s *study.AblationSummary) string {
 	slices.SortStableFunc(gs, func(a, b g) int { return cmp.Compare(b.gain, a.gain) })
 	parts := make([]string, len(gs))
 	for i, x := range gs {
-		parts[i] = fmt.Sprintf("%s %+.5f", x.name, x.gain)
+		parts[i] = x.name + " " + signed(x.gain)
 	}
 	return "Groups by leave-one-out gain: " + strings.Join(parts, ", ")
 }
@@ -133,16 +149,26 @@ func AblationMarkdown(s *study.AblationSummary) []byte {
 	if s.Interrupted {
 		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
 	}
+	fmt.Fprintf(&b, "- Significance: α = %g (verdicts and %s confidence intervals); smallest gain that matters (`min_gain`): %g\n", s.Alpha, ciLevel(s), s.MinGain)
 	b.WriteString("\n## What each feature group is worth\n\n")
 	b.WriteString("Gain is measured against `all` for `-group` (leave one out) and against `base` for `+group` (add one), averaged over seeds, and is positive when the group helps.\n\n")
-	b.WriteString("| variant | n_features | runs ok | CV mean | std over seeds | gain | note |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---|\n")
-	for _, v := range s.Variants {
-		fmt.Fprintf(&b, "| `%s` | %d | %d/%d | %s | %s | %s | %s |\n", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
-			score(v.CVMean), score(v.CVStd), gain(v.Gain), note(v))
+	writeGroupVerdicts(&b, s)
+	if s.Plot != nil {
+		fmt.Fprintf(&b, "\n![Gain of each feature group, leave one out and add to base, with %s confidence intervals](%s)\n\n([SVG](%s))\n",
+			ciLevel(s), mdLink(s.Plot.PNG), mdLink(s.Plot.SVG))
+	} else if s.PlotNote != "" {
+		fmt.Fprintf(&b, "\nNo figure: %s.\n", s.PlotNote)
 	}
-	if line := groupsByGain(s); line != "" {
-		fmt.Fprintf(&b, "\n%s.\n", line)
+	writeInteractions(&b, s)
+	b.WriteString("\n### Every variant\n\n")
+	fmt.Fprintf(&b, "| variant | n_features | runs ok | CV mean | std over seeds | gain | %s | p | verdict | test | note |\n", ciLabel(s))
+	b.WriteString("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|\n")
+	for _, v := range s.Variants {
+		fmt.Fprintf(&b, "| `%s` | %d | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |\n", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
+			score(v.CVMean), score(v.CVStd), gain(v.Gain), ci(v), pValue(v.PValue), v.Verdict, testLong(v), note(v))
+	}
+	if legend := testLegend(s); legend != "" {
+		fmt.Fprintf(&b, "\n%s\n", legend)
 	}
 	b.WriteString("\n## Failures\n\n")
 	if len(s.Failures) == 0 {
@@ -201,4 +227,226 @@ func writeTime(b *bytes.Buffer, s *study.AblationSummary) {
 		fmt.Fprintf(b, "; longest run `%s` (%s)", longestName, time.Duration(longest*float64(time.Second)).Round(time.Millisecond))
 	}
 	b.WriteString(".\n")
+}
+
+// ciLevel is the confidence level of the intervals, e.g. "95%".
+func ciLevel(s *study.AblationSummary) string {
+	if s.Alpha <= 0 || s.Alpha >= 1 {
+		return "95%"
+	}
+	return fmt.Sprintf("%g%%", 100*(1-s.Alpha))
+}
+
+func ciLabel(s *study.AblationSummary) string { return ciLevel(s) + " CI" }
+
+func ci(v study.VariantSummary) string {
+	if v.CILow == nil || v.CIHigh == nil {
+		return ""
+	}
+	return "[" + signed(*v.CILow) + ", " + signed(*v.CIHigh) + "]"
+}
+
+func pValue(p *float64) string {
+	switch {
+	case p == nil:
+		return ""
+	case *p < 0.0001:
+		return "<0.0001"
+	}
+	return fmt.Sprintf("%.4f", *p)
+}
+
+// testShort names a variant's test in the terminal table.
+func testShort(v study.VariantSummary) string {
+	switch v.Test {
+	case study.TestSeeds:
+		return fmt.Sprintf("t, %d seeds", v.NPairs)
+	case study.TestFolds:
+		return fmt.Sprintf("NB, %d folds", v.NPairs)
+	}
+	return ""
+}
+
+// testLong names a variant's test in the markdown, or why there is none.
+func testLong(v study.VariantSummary) string {
+	if v.Test != "" {
+		return fmt.Sprintf("%s (%d)", v.Test, v.NPairs)
+	}
+	if v.Reference != "" && v.NoTest != "" {
+		return "none: " + v.NoTest
+	}
+	return ""
+}
+
+// testLegend explains the verdict and test columns, when any test was made.
+func testLegend(s *study.AblationSummary) string {
+	var seeds, folds, none bool
+	for _, v := range s.Variants {
+		switch {
+		case v.Test == study.TestSeeds:
+			seeds = true
+		case v.Test == study.TestFolds:
+			folds = true
+		case v.Reference != "" && v.Gain != nil:
+			none = true
+		}
+	}
+	if !seeds && !folds && !none {
+		return ""
+	}
+	parts := []string{fmt.Sprintf("Verdict: helps or hurts when p < %g (two-sided), else noise.", s.Alpha)}
+	if seeds {
+		parts = append(parts, "t = paired t-test on the per-seed gains.")
+	}
+	if folds {
+		parts = append(parts, "NB = Nadeau-Bengio corrected t-test on the fold-by-fold gains of the one seed (the folds' training sets overlap; n_test/n_train taken as 1/(k-1) for k folds).")
+	}
+	if none {
+		parts = append(parts, "No verdict: no test could be made (one seed without paired folds).")
+	}
+	return strings.Join(parts, " ")
+}
+
+// groupTable ends the terminal summary: the groups by leave-one-out gain,
+// both gains with their verdicts, and any interaction.
+func groupTable(w io.Writer, s *study.AblationSummary) {
+	if len(s.Groups) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	var tb bytes.Buffer
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "group\tleave one out\tverdict\tadd to base\tverdict\tinteraction")
+	for _, g := range s.Groups {
+		inter := ""
+		if g.Interaction != nil {
+			inter = interactionShort(g.Interaction)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", g.Group, gain(g.LeaveOneOut), g.LeaveOneOutVerdict,
+			gain(g.Additive), g.AdditiveVerdict, inter)
+	}
+	tw.Flush()
+	writeTrimmed(w, tb.Bytes())
+	for _, g := range s.Groups {
+		if g.Interaction != nil {
+			fmt.Fprintf(w, "Interaction: %s.\n", g.Interaction.Message)
+		}
+	}
+}
+
+func interactionShort(in *study.Interaction) string {
+	switch in.Kind {
+	case study.InteractionRedundant:
+		return "redundant with another group"
+	case study.InteractionSynergy:
+		return "helps only together with another group"
+	}
+	return in.Kind
+}
+
+// writeGroupVerdicts says, group by group and best first, what it is
+// worth and how sure that is.
+func writeGroupVerdicts(b *bytes.Buffer, s *study.AblationSummary) {
+	if len(s.Groups) == 0 {
+		b.WriteString("The plan has no feature groups.\n")
+		return
+	}
+	byName := map[string]study.VariantSummary{}
+	for _, v := range s.Variants {
+		byName[v.Variant] = v
+	}
+	b.WriteString("Groups by leave-one-out gain, best first:\n\n")
+	for _, g := range s.Groups {
+		loo, add := byName["-"+g.Group], byName["+"+g.Group]
+		fmt.Fprintf(b, "- **%s**: %s. Leave one out: %s. Add to base: %s.\n", g.Group, groupVerdict(g),
+			gainSentence(loo, s), gainSentence(add, s))
+	}
+}
+
+// groupVerdict sums up the two verdicts of a group.
+func groupVerdict(g study.GroupSummary) string {
+	word := func(v string) string {
+		if v == study.VerdictNoise {
+			return "noise (no effect distinguishable from seed-to-seed variation)"
+		}
+		return v
+	}
+	l, a := g.LeaveOneOutVerdict, g.AdditiveVerdict
+	switch {
+	case l == "" && a == "":
+		return "no verdict (no test could be made)"
+	case l == a || a == "":
+		return word(l)
+	case l == "":
+		return word(a)
+	}
+	return fmt.Sprintf("%s left out of `all`, %s added to `base`", l, a)
+}
+
+// gainSentence is "+0.01000 (95% CI ..., p = ..., paired t-test over 3 seeds)".
+func gainSentence(v study.VariantSummary, s *study.AblationSummary) string {
+	if v.Gain == nil {
+		return "not measured (no seed where both runs are ok)"
+	}
+	out := signed(*v.Gain)
+	if v.Test == "" {
+		if v.NoTest != "" {
+			return out + " (no test: " + v.NoTest + ")"
+		}
+		return out
+	}
+	p := "p = " + pValue(v.PValue)
+	if strings.HasPrefix(pValue(v.PValue), "<") {
+		p = "p < 0.0001"
+	}
+	test := fmt.Sprintf("paired t-test over %d seeds", v.NPairs)
+	if v.Test == study.TestFolds {
+		test = fmt.Sprintf("Nadeau-Bengio corrected t-test over %d folds of one seed", v.NPairs)
+	}
+	return fmt.Sprintf("%s (%s CI %s to %s, %s, %s)", out, ciLevel(s), signed(deref(v.CILow)), signed(deref(v.CIHigh)), p, test)
+}
+
+func deref(f *float64) float64 {
+	if f == nil {
+		return 0
+	}
+	return *f
+}
+
+func writeInteractions(b *bytes.Buffer, s *study.AblationSummary) {
+	if len(s.Groups) < 2 {
+		return
+	}
+	b.WriteString("\n### Interactions\n\n")
+	found := false
+	for _, g := range s.Groups {
+		if in := g.Interaction; in != nil {
+			found = true
+			why := "the two gains differ in sign"
+			if in.Reason == "size" {
+				why = fmt.Sprintf("the two gains differ by %s, more than %.5f: the largest of min_gain, a quarter of the larger gain", signed(in.Difference), in.Threshold)
+				if in.DifferenceSE != nil {
+					why += fmt.Sprintf(" and the t critical value times the standard error of the difference (%.5f)", *in.DifferenceSE)
+				}
+			}
+			fmt.Fprintf(b, "- %s (%s).\n", in.Message, why)
+		}
+	}
+	if !found {
+		b.WriteString("None: each group's leave-one-out and add-to-base gains agree (no significant sign disagreement, and no significant gap larger than min_gain and a quarter of the larger gain).\n")
+	}
+}
+
+// mdLink is a figure's file name: reports sit beside their figures.
+func mdLink(path string) string { return filepath.Base(path) }
+
+// writeTrimmed writes lines without the padding tabwriter leaves after
+// the last non-empty cell.
+func writeTrimmed(w io.Writer, b []byte) {
+	for _, line := range strings.SplitAfter(string(b), "\n") {
+		if line == "" {
+			continue
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " \n"))
+	}
 }

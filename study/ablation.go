@@ -1,12 +1,20 @@
 package study
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/stats"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 // VariantSummary is one line of the ablation table.
@@ -24,7 +32,17 @@ type VariantSummary struct {
 	// reference, positive when the group helps; null for all and base.
 	Gain      *float64 `json:"gain"`
 	GainSeeds int      `json:"gain_seeds"` // seeds where both runs were ok
-	RunIDs    []string `json:"run_ids"`
+	// The significance of the gain (see Significance): null, and Test and
+	// Verdict empty, when no test could be made; NoTest then says why.
+	GainSE  *float64 `json:"gain_se"`
+	CILow   *float64 `json:"ci_low"` // confidence interval at 1 - alpha
+	CIHigh  *float64 `json:"ci_high"`
+	PValue  *float64 `json:"p_value"` // two-sided
+	Test    string   `json:"test"`    // TestSeeds, TestFolds or ""
+	Verdict string   `json:"verdict"` // VerdictHelps, VerdictHurts, VerdictNoise or ""
+	NPairs  int      `json:"n_pairs"` // differences tested: seeds, or folds of the one seed
+	NoTest  string   `json:"no_test,omitempty"`
+	RunIDs  []string `json:"run_ids"`
 }
 
 // Failure is a run that did not end ok.
@@ -45,7 +63,10 @@ type AblationSummary struct {
 	Metric      string           `json:"metric"`
 	Direction   string           `json:"direction"`
 	Seeds       []int64          `json:"seeds"`
+	Alpha       float64          `json:"alpha"`    // significance level of verdicts and intervals
+	MinGain     float64          `json:"min_gain"` // smallest gain that matters (interaction check)
 	Variants    []VariantSummary `json:"variants"`
+	Groups      []GroupSummary   `json:"groups"` // by leave-one-out gain, best first (see groupSummaries)
 	Total       int              `json:"runs_total"`
 	OK          int              `json:"runs_ok"`
 	Failed      int              `json:"runs_failed"`
@@ -59,6 +80,10 @@ type AblationSummary struct {
 	Interrupted bool             `json:"interrupted"`
 	Tracker     string           `json:"tracker"`
 	Report      string           `json:"report,omitempty"`
+	// Plot is the gains figure written beside the report; null when none
+	// was drawn, and PlotNote says why.
+	Plot     *PlotFiles `json:"plot"`
+	PlotNote string     `json:"plot_note,omitempty"`
 
 	Finished []*Finished `json:"-"`
 }
@@ -75,6 +100,9 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	sum.DurationS = time.Since(start).Seconds()
 	sum.Interrupted = IsInterrupted(err)
 	sum.Tracker = opts.Tracker.Dir
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, "ablation", func(png, svg string) error {
+		return plots.AblationGains(gainsFigure(sum), png, svg)
+	})
 	return sum, err
 }
 
@@ -82,11 +110,13 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 	sum := &AblationSummary{
 		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
-		Direction: string(p.Direction), Seeds: p.Seeds, Finished: finished,
-		Failures: []Failure{},
+		Direction: string(p.Direction), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
+		Finished: finished, Failures: []Failure{}, Groups: []GroupSummary{},
 	}
-	// scores[variant][seed] of ok runs; ids[variant] of every run.
+	// scores[variant][seed] and folds[variant][seed] of ok runs;
+	// ids[variant] of every run.
 	scores := map[string]map[int64]float64{}
+	folds := map[string]map[int64][]float64{}
 	ids := map[string][]string{}
 	runs := map[string]int{}
 	for _, f := range finished {
@@ -109,8 +139,10 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 			sum.OK++
 			if scores[variant] == nil {
 				scores[variant] = map[int64]float64{}
+				folds[variant] = map[int64][]float64{}
 			}
 			scores[variant][seed] = *rec.CVScore
+			folds[variant][seed] = rec.CVScores
 			continue
 		case runner.StatusCancelled:
 			sum.Cancelled++
@@ -159,11 +191,13 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 		if v.Reference != "" {
 			ref := canon(byName[v.Reference])
 			var gains []float64
+			var paired []int64
 			for _, seed := range p.Seeds {
 				s, ok1 := scores[c][seed]
 				r, ok2 := scores[ref][seed]
 				if ok1 && ok2 {
 					gains = append(gains, signedGain(p.Direction, v.Kind, s, r))
+					paired = append(paired, seed)
 				}
 			}
 			vs.GainSeeds = len(gains)
@@ -171,8 +205,296 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 				g := stats.Mean(gains)
 				vs.Gain = &g
 			}
+			var foldGains []float64
+			if len(paired) == 1 {
+				var err error
+				foldGains, err = pairFolds(p.Direction, v.Kind, folds[c][paired[0]], folds[ref][paired[0]])
+				if err != nil {
+					vs.NoTest = err.Error()
+				}
+			}
+			setSignificance(&vs, Significance(gains, foldGains, p.Alpha))
 		}
 		sum.Variants = append(sum.Variants, vs)
 	}
+	sum.Groups = groupSummaries(p, sum.Variants)
 	return sum
+}
+
+// Test names, as the summary gives them.
+const (
+	TestSeeds = "paired t-test over seeds"
+	TestFolds = "Nadeau-Bengio corrected t-test over folds"
+)
+
+// Verdicts on a gain.
+const (
+	VerdictHelps = "helps" // significantly positive
+	VerdictHurts = "hurts" // significantly negative
+	VerdictNoise = "noise" // not significantly different from 0
+)
+
+// Sig is the significance of a gain.
+type Sig struct {
+	Test    string // TestSeeds or TestFolds; "" when no test could be made
+	NoTest  string // why not
+	Verdict string
+	stats.TTest
+}
+
+// Significance tests a gain measured on paired runs. seedGains are the
+// same-seed differences (signed so that positive helps), one per seed
+// where both runs were ok. With 2 or more, a paired t-test over seeds
+// decides. With exactly one, foldGains are that seed's fold-by-fold
+// differences (when both runs used the same folds), tested with the
+// Nadeau-Bengio corrected resampled t-test, taking n_test/n_train =
+// 1/(k-1) for k folds, as in k-fold cross-validation with equal folds.
+// The verdict is helps or hurts when p < alpha, by the sign of the mean
+// gain, and noise otherwise. Identical differences have p = 0 when not 0
+// and p = 1 when 0 (see stats.TTest).
+func Significance(seedGains, foldGains []float64, alpha float64) Sig {
+	var s Sig
+	var err error
+	switch {
+	case len(seedGains) >= 2:
+		s.Test = TestSeeds
+		s.TTest, err = stats.PairedTTest(seedGains, alpha)
+	case len(seedGains) == 0:
+		return Sig{NoTest: "no seed where both runs are ok"}
+	case len(foldGains) >= 2:
+		s.Test = TestFolds
+		s.TTest, err = stats.CorrectedTTest(foldGains, stats.KFoldRatio(len(foldGains)), alpha)
+	default:
+		return Sig{NoTest: "one seed, and fewer than 2 folds to pair"}
+	}
+	if err != nil {
+		return Sig{NoTest: err.Error()}
+	}
+	switch {
+	case s.P >= alpha:
+		s.Verdict = VerdictNoise
+	case s.Mean > 0:
+		s.Verdict = VerdictHelps
+	case s.Mean < 0:
+		s.Verdict = VerdictHurts
+	default:
+		s.Verdict = VerdictNoise
+	}
+	return s
+}
+
+// pairFolds pairs the fold scores of two runs of the same seed, which used
+// the same folds when they have as many (the trainer splits by seed).
+func pairFolds(d plan.Direction, kind plan.VariantKind, score, ref []float64) ([]float64, error) {
+	if len(score) != len(ref) {
+		return nil, fmt.Errorf("one seed, and its two runs have %d and %d folds: no fold pairs to test", len(score), len(ref))
+	}
+	if len(score) < 2 {
+		return nil, fmt.Errorf("one seed with %d fold(s): at least 2 paired folds or 2 seeds are needed", len(score))
+	}
+	out := make([]float64, len(score))
+	for i := range score {
+		out[i] = signedGain(d, kind, score[i], ref[i])
+	}
+	return out, nil
+}
+
+func setSignificance(vs *VariantSummary, s Sig) {
+	if s.Test == "" {
+		if vs.NoTest == "" {
+			vs.NoTest = s.NoTest
+		}
+		return
+	}
+	vs.NoTest = ""
+	vs.Test, vs.Verdict, vs.NPairs = s.Test, s.Verdict, s.N
+	vs.GainSE, vs.PValue = finitePtr(s.SE), finitePtr(s.P)
+	vs.CILow, vs.CIHigh = finitePtr(s.CILow), finitePtr(s.CIHigh)
+}
+
+// finitePtr is nil for NaN and infinities, which JSON cannot hold.
+func finitePtr(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// GroupSummary is what one feature group is worth, both ways.
+type GroupSummary struct {
+	Group              string       `json:"group"`
+	LeaveOneOut        *float64     `json:"leave_one_out_gain"` // all vs -group
+	LeaveOneOutVerdict string       `json:"leave_one_out_verdict"`
+	Additive           *float64     `json:"additive_gain"` // +group vs base
+	AdditiveVerdict    string       `json:"additive_verdict"`
+	Interaction        *Interaction `json:"interaction"` // null when the two agree
+}
+
+// Interaction flags a group whose leave-one-out and add-to-base gains
+// disagree: in sign (when one of them is significant, or both are at
+// least min_gain), or in size: they differ by more than min_gain, by more
+// than InteractionShare of the larger gain, and significantly: by more
+// than q·SE, SE = √(SE_loo² + SE_add²) the standard error of the
+// difference (the two comparisons share no runs) and q the two-sided
+// critical value of Student's t at alpha with the smaller of the two
+// tests' degrees of freedom (without tests only the first two apply).
+// The share keeps a strong group whose two gains differ by a few percent,
+// which is common and harmless, from being flagged; q keeps noise from
+// being flagged more often than alpha.
+type Interaction struct {
+	// Kind is "redundant" when the group adds more to base than it is worth
+	// in all (another group carries the same information), "synergy" when
+	// it is worth more in all than added to base (it helps only together
+	// with another group).
+	Kind         string   `json:"kind"`
+	Reason       string   `json:"reason"`     // "sign" or "size"
+	Difference   float64  `json:"difference"` // additive - leave-one-out
+	DifferenceSE *float64 `json:"difference_se"`
+	Threshold    float64  `json:"threshold,omitempty"` // for "size": the difference that counts
+	Message      string   `json:"message"`
+}
+
+// InteractionShare is the part of a group's larger gain by which its two
+// gains must differ to count as an interaction.
+const InteractionShare = 0.25
+
+// Interaction kinds.
+const (
+	InteractionRedundant = "redundant"
+	InteractionSynergy   = "synergy"
+)
+
+func groupSummaries(p *plan.Plan, variants []VariantSummary) []GroupSummary {
+	byName := map[string]*VariantSummary{}
+	for i := range variants {
+		byName[variants[i].Variant] = &variants[i]
+	}
+	out := []GroupSummary{}
+	for _, g := range p.Groups {
+		gs := GroupSummary{Group: g.Name}
+		loo, add := byName["-"+g.Name], byName["+"+g.Name]
+		if loo != nil {
+			gs.LeaveOneOut, gs.LeaveOneOutVerdict = loo.Gain, loo.Verdict
+		}
+		if add != nil {
+			gs.Additive, gs.AdditiveVerdict = add.Gain, add.Verdict
+		}
+		if loo != nil && add != nil {
+			gs.Interaction = interactionOf(g.Name, loo, add, p.MinGain, p.Alpha)
+		}
+		out = append(out, gs)
+	}
+	slices.SortStableFunc(out, func(a, b GroupSummary) int {
+		ka, kb := sortKey(a), sortKey(b)
+		if ka.has != kb.has {
+			if ka.has < kb.has {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(kb.gain, ka.gain)
+	})
+	return out
+}
+
+type groupKey struct {
+	has  int // 2: leave-one-out gain, 1: only additive, 0: none
+	gain float64
+}
+
+func sortKey(g GroupSummary) groupKey {
+	switch {
+	case g.LeaveOneOut != nil:
+		return groupKey{2, *g.LeaveOneOut}
+	case g.Additive != nil:
+		return groupKey{1, *g.Additive}
+	}
+	return groupKey{}
+}
+
+func interactionOf(group string, loo, add *VariantSummary, minGain, alpha float64) *Interaction {
+	if loo.Gain == nil || add.Gain == nil {
+		return nil
+	}
+	l, a := *loo.Gain, *add.Gain
+	in := &Interaction{Difference: a - l}
+	threshold := max(minGain, InteractionShare*max(math.Abs(l), math.Abs(a)))
+	if loo.GainSE != nil && add.GainSE != nil {
+		se := math.Hypot(*loo.GainSE, *add.GainSE)
+		in.DifferenceSE = &se
+		if q := stats.TCritical(float64(min(loo.NPairs, add.NPairs)-1), alpha); !math.IsNaN(q) {
+			threshold = max(threshold, q*se)
+		}
+	}
+	significant := func(v *VariantSummary) bool { return v.Verdict == VerdictHelps || v.Verdict == VerdictHurts }
+	switch {
+	case l*a < 0 && (significant(loo) || significant(add) || math.Abs(l) >= minGain && math.Abs(a) >= minGain):
+		in.Reason = "sign"
+	case math.Abs(in.Difference) > threshold:
+		in.Reason = "size"
+		in.Threshold = threshold
+	default:
+		return nil
+	}
+	if a > l {
+		in.Kind = InteractionRedundant
+		in.Message = fmt.Sprintf("%s adds %s on its own but is worth %s once the other groups are in: redundant with another group", group, fmtGain(a), fmtGain(l))
+	} else {
+		in.Kind = InteractionSynergy
+		in.Message = fmt.Sprintf("%s is worth %s once the other groups are in but adds %s on its own: helps only together with another group", group, fmtGain(l), fmtGain(a))
+	}
+	return in
+}
+
+// gainsFigure is the data of the gains plot.
+func gainsFigure(sum *AblationSummary) plots.Ablation {
+	byName := map[string]VariantSummary{}
+	for _, v := range sum.Variants {
+		byName[v.Variant] = v
+	}
+	gain := func(name string) *plots.Gain {
+		v, ok := byName[name]
+		if !ok || v.Gain == nil {
+			return nil
+		}
+		g := &plots.Gain{Value: *v.Gain}
+		if v.CILow != nil && v.CIHigh != nil {
+			g.HasCI, g.CILow, g.CIHigh = true, *v.CILow, *v.CIHigh
+		}
+		return g
+	}
+	fig := plots.Ablation{Plan: sum.Plan, Metric: sum.Metric, CILevel: 1 - sum.Alpha}
+	for _, g := range sum.Groups {
+		fig.Groups = append(fig.Groups, plots.GroupGains{Group: g.Group, LeaveOneOut: gain("-" + g.Group), Additive: gain("+" + g.Group)})
+	}
+	return fig
+}
+
+// PlotFiles are a figure's files, beside the markdown report.
+type PlotFiles struct {
+	PNG string `json:"png"`
+	SVG string `json:"svg"`
+}
+
+// ReportName is the base name, without extension, of a report and its
+// figure in the tracker's reports/ folder: <date>_<plan>_<kind>.
+func ReportName(planName, kind string, t time.Time) string {
+	return fmt.Sprintf("%s_%s_%s", t.Format("2006-01-02"), planName, kind)
+}
+
+// writePlot draws a figure into the tracker's reports/ folder. Not
+// drawing is not an error: the note says why (not enough data, or the
+// files could not be written), for the report to tell.
+func writePlot(tr *tracker.Tracker, planName, kind string, draw func(png, svg string) error) (*PlotFiles, string) {
+	base := filepath.Join(tr.Dir, "reports", ReportName(planName, kind, time.Now()))
+	files := &PlotFiles{PNG: base + ".png", SVG: base + ".svg"}
+	err := draw(files.PNG, files.SVG)
+	var nd *plots.NotEnoughDataError
+	switch {
+	case errors.As(err, &nd):
+		return nil, nd.Reason
+	case err != nil:
+		return nil, fmt.Sprintf("the figure could not be written (%v)", err)
+	}
+	return files, ""
 }

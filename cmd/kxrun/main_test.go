@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -181,6 +183,24 @@ func fakeTrainer(args []string) int {
 			score -= 0.02
 		}
 	}
+	// Interacting features: dup_* add 0.01 once however many there are
+	// (redundant groups), pair_* add 0.01 only when 2 are present (groups
+	// that help only together).
+	dups, pairs := 0, 0
+	for _, f := range features {
+		if strings.HasPrefix(f, "dup_") {
+			dups++
+		}
+		if strings.HasPrefix(f, "pair_") {
+			pairs++
+		}
+	}
+	if dups > 0 {
+		score += 0.01
+	}
+	if pairs >= 2 {
+		score += 0.01
+	}
 	if mode == "fail-on" && slices.Contains(features, args[1]) {
 		mode = "crash"
 	}
@@ -217,6 +237,29 @@ func fakeTrainer(args []string) int {
 			exec.Command(os.Args[0], "hang-leaf").Start()
 		}
 		select {}
+	}
+	if mode == "noisy" {
+		// Gaussian noise reproducible from the seed and the features: each
+		// of 5 folds gets a per-seed fold offset that every variant shares,
+		// N(0, FAKE_NOISE) of its own (default 0.002) and the run's shift,
+		// N(0, FAKE_NOISE/2), so that fold differences between variants
+		// correlate by 1/5, as the one-seed corrected test assumes.
+		// Effects are the weights above.
+		sigma, err := strconv.ParseFloat(os.Getenv("FAKE_NOISE"), 64)
+		if err != nil {
+			sigma = 0.002
+		}
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%d|%s", seed, strings.Join(features, ","))
+		run, shared := rand.New(rand.NewPCG(h.Sum64(), 7)), rand.New(rand.NewPCG(uint64(seed), 11))
+		score += run.NormFloat64() * sigma / 2
+		folds := make([]float64, 5)
+		for i := range folds {
+			folds[i] = score + shared.NormFloat64()*0.01 + run.NormFloat64()*sigma
+		}
+		data, _ := json.Marshal(map[string]any{"cv_scores": folds})
+		fmt.Println(string(data))
+		return 0
 	}
 	folds := []float64{score - 0.01, score, score + 0.01}
 	data, _ := json.Marshal(map[string]any{"cv_scores": folds, "notes": "features=" + strings.Join(features, "+")})

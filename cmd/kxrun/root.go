@@ -103,6 +103,7 @@ runs your own training command for each one concurrently, and logs every run
 	pf.String("dir", "experiments", "tracker directory (env KXRUN_DIR)")
 	pf.Int("jobs", runtime.NumCPU(), "runs at once; overrides the plan's jobs (env KXRUN_JOBS)")
 	root.AddCommand(newAblationCmd(g))
+	root.AddCommand(newSeedsCmd(g))
 	root.AddCommand(newReportCmd(g), newCompareCmd(g), newShowCmd(g), newLBCmd(g),
 		newArtifactCmd(g, "oof"), newArtifactCmd(g, "test"),
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/report"
+	"github.com/kxrun/kxrun/study"
+)
+
+type seedsOptions struct {
+	*globals
+	sweepFlags
+	PlanPath string
+	Variant  string
+	Seeds    []int64
+	NSeeds   int
+	TargetSE float64
+	JSON     bool
+}
+
+func newSeedsCmd(g *globals) *cobra.Command {
+	opts := &seedsOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "seeds PLAN",
+		Short: "Run one variant over several seeds and say how much the seed alone moves the score",
+		Long: `Runs one variant of the plan (default all) once per seed, concurrently and
+logged like every run, then prints each seed's CV mean and std, the mean and
+the sample standard deviation (ddof 1) of the seeds' CV means, their range,
+a warning when that std is above the plan's seed_std_warn, and how many
+seeds to average for the standard error of a seed-averaged score to fall
+under --target-se (default: the plan's min_gain / 2.8, the standard error
+at which a gain of min_gain is detected with 80% power at alpha 0.05).
+
+Seeds: the plan's (at least 2), the ones given with --seeds, or --n-seeds N:
+the plan's seeds first, then a fixed pseudo-random sequence of seeds in
+[1, 100000), so that the same N always gives the same seeds.
+
+Writes reports/<date>_<plan>_seeds.md (<date>_<plan>_minus_<group>_seeds.md,
+..._plus_<group>_seeds.md or ..._base_seeds.md for another variant) with a
+figure of the seeds' scores, .png and .svg, beside it.
+
+Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
+3 the tracker could not be written, 130 interrupted.`,
+		Example: "  kxrun seeds plans/groups.yaml\n" +
+			"  kxrun seeds plans/groups.yaml --n-seeds 10\n" +
+			"  kxrun seeds plans/groups.yaml --variant -family --seeds 1,2,3,4,5 --json",
+		Args: exactArgs(1, "kxrun seeds plans/groups.yaml --n-seeds 5"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.PlanPath = args[0]
+			fl := cmd.Flags()
+			if fl.Changed("seeds") && fl.Changed("n-seeds") {
+				return usagef("give either --seeds 1,2,3 or --n-seeds 3", "--seeds and --n-seeds cannot be used together")
+			}
+			if fl.Changed("n-seeds") && opts.NSeeds < 2 {
+				return usagef("--n-seeds 5", "--n-seeds must be at least 2 to measure a spread, got %d", opts.NSeeds)
+			}
+			if fl.Changed("target-se") && !(opts.TargetSE > 0) {
+				return usagef("--target-se 0.0005", "--target-se must be a positive number, got %v", opts.TargetSE)
+			}
+			return runSeeds(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -GROUP or +GROUP")
+	fl.Int64SliceVar(&opts.Seeds, "seeds", nil, "the seeds to run, e.g. 1,2,3 (default: the plan's)")
+	fl.IntVar(&opts.NSeeds, "n-seeds", 0, "run N seeds: the plan's first, then a fixed sequence")
+	fl.Float64Var(&opts.TargetSE, "target-se", 0, "standard error to aim at when advising a number of seeds (default min_gain/2.8)")
+	fl.BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
+	opts.sweepFlags.bind(cmd)
+	return cmd
+}
+
+func runSeeds(ctx context.Context, opts *seedsOptions) error {
+	p, err := loadPlan(opts.PlanPath, opts.stderr)
+	if err != nil {
+		return err
+	}
+	seeds, err := seedsToRun(p, opts)
+	if err != nil {
+		return err
+	}
+	runs, err := study.VariantRuns(p, opts.Variant, seeds)
+	if err != nil {
+		return usagef("kxrun seeds "+opts.PlanPath+" --variant all", "%v", err)
+	}
+	progress := opts.stdout
+	if opts.JSON {
+		progress = opts.stderr
+	}
+	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "seeds", progress)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		planned, err := study.DryRun(sw.opts, runs)
+		if err != nil {
+			return sweepError(err, sw.opts.Tracker)
+		}
+		printDryRun(opts.stdout, planned)
+		return nil
+	}
+	fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
+		p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
+	sum, runErr := study.SeedStudy(ctx, sw.opts, opts.Variant, seeds, opts.TargetSE)
+	sw.close()
+	if runErr != nil && !study.IsInterrupted(runErr) {
+		return sweepError(runErr, sw.opts.Tracker)
+	}
+	tr := sw.opts.Tracker
+	name := study.ReportName(p.Name, study.SeedReportKind(p, opts.Variant), time.Now()) + ".md"
+	reportPath, err := tr.WriteReport(name, report.SeedsMarkdown(sum))
+	if err != nil {
+		return err
+	}
+	sum.Report = reportPath
+	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	if sum.Plot != nil {
+		saved = append(saved, sum.Plot.PNG, sum.Plot.SVG)
+	}
+	if opts.JSON {
+		if err := writeJSON(opts.stdout, sum); err != nil {
+			return err
+		}
+	} else {
+		report.SeedsTable(opts.stdout, sum)
+	}
+	fmt.Fprintln(progress)
+	printSaved(progress, saved...)
+	switch {
+	case runErr != nil:
+		return runErr
+	case sum.Failed > 0:
+		return errRunsFailed
+	}
+	return nil
+}
+
+// seedsToRun picks the seeds of a seed study: --seeds, --n-seeds, or the
+// plan's when it has at least 2.
+func seedsToRun(p *plan.Plan, opts *seedsOptions) ([]int64, error) {
+	example := "kxrun seeds " + opts.PlanPath + " --n-seeds 5"
+	switch {
+	case len(opts.Seeds) > 0:
+		seen := map[int64]bool{}
+		for _, s := range opts.Seeds {
+			if seen[s] {
+				return nil, usagef("list each seed once", "--seeds lists %d twice", s)
+			}
+			seen[s] = true
+		}
+		if len(opts.Seeds) < 2 {
+			return nil, usagef(example, "--seeds gives one seed; measuring the spread over seeds needs at least 2")
+		}
+		return opts.Seeds, nil
+	case opts.NSeeds > 0:
+		return study.ChooseSeeds(p.Seeds, opts.NSeeds), nil
+	case len(p.Seeds) < 2:
+		return nil, usagef(example, "the plan %s has one seed (%d); measuring the spread over seeds needs at least 2", p.Path, p.Seeds[0])
+	}
+	return p.Seeds, nil
+}

@@ -1,0 +1,247 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/stats"
+)
+
+// PowerFactor turns min_gain into the default target standard error:
+// z(1 - 0.05/2) + z(0.80) = 1.960 + 0.842 ≈ 2.8, so a gain of min_gain is
+// detected with 80% power at α = 0.05 when its standard error is
+// min_gain / 2.8.
+const PowerFactor = 2.8
+
+// ChooseSeeds is the deterministic list of n seeds `kxrun seeds --n-seeds`
+// runs: the plan's seeds first, in plan order, then seeds drawn from a
+// fixed sequence (Go's math/rand/v2 PCG seeded with 1, 2: uniform integers
+// in [1, 100000)), skipping any already listed. The same plan and n
+// always give the same seeds, and a larger n extends a smaller one.
+func ChooseSeeds(planSeeds []int64, n int) []int64 {
+	out := make([]int64, 0, n)
+	for _, s := range planSeeds {
+		if len(out) == n {
+			return out
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for len(out) < n {
+		s := 1 + rng.Int64N(99999)
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SeedsNeeded is how many seeds to average for the standard error of the
+// seed-averaged score, std/√n, to be at most target: ⌈(std/target)²⌉, at
+// least 1. A relative slack of 1e-9 keeps a ratio that is an integer up
+// to rounding (say (0.002/0.001)² = 4.000000000000001) from counting one
+// seed more.
+func SeedsNeeded(std, target float64) int {
+	if !(target > 0) || math.IsNaN(std) || math.IsInf(std, 0) {
+		return 0
+	}
+	r := std / target
+	n := math.Ceil(r * r * (1 - 1e-9))
+	if n > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return max(1, int(n))
+}
+
+// SeedRun is one seed of a seed study.
+type SeedRun struct {
+	Seed   int64    `json:"seed"`
+	RunID  string   `json:"run_id"`
+	Status string   `json:"status"`
+	Reason string   `json:"reason,omitempty"`
+	CVMean *float64 `json:"cv_mean"` // the run's mean fold score
+	CVStd  *float64 `json:"cv_std"`  // the population std (ddof 0) of its fold scores
+	Folds  int      `json:"folds"`
+	Cached bool     `json:"cached"`
+}
+
+// SeedSummary is what `kxrun seeds` reports: how much the seed alone moves
+// one variant's CV score.
+type SeedSummary struct {
+	Plan        string    `json:"plan"`
+	PlanFile    string    `json:"plan_file"`
+	Competition string    `json:"competition,omitempty"`
+	Metric      string    `json:"metric"`
+	Direction   string    `json:"direction"`
+	Variant     string    `json:"variant"`
+	Seeds       []int64   `json:"seeds"`
+	Runs        []SeedRun `json:"runs"` // in seed order; runs that never started are left out
+	// Over the ok runs' CV means, in seed order.
+	Mean  *float64 `json:"mean_of_means"`
+	Std   *float64 `json:"std_of_means"` // sample std (ddof 1); null with fewer than 2
+	Min   *float64 `json:"min"`          // the lowest and highest
+	Max   *float64 `json:"max"`          //
+	Range *float64 `json:"range"`        // max - min
+	SE    *float64 `json:"se"`           // std / √n_ok: the standard error of Mean
+	// Warning is set when Std exceeds the plan's seed_std_warn.
+	SeedStdWarn float64 `json:"seed_std_warn"`
+	Warning     string  `json:"warning,omitempty"`
+	// SeedsNeeded is how many seeds bring the standard error of a
+	// seed-averaged score under TargetSE (null without Std).
+	MinGain     float64   `json:"min_gain"`
+	TargetSE    float64   `json:"target_se"`
+	SeedsNeeded *int      `json:"seeds_needed"`
+	Total       int       `json:"runs_total"`
+	OK          int       `json:"runs_ok"`
+	Failed      int       `json:"runs_failed"`
+	Cancelled   int       `json:"runs_cancelled"`
+	NotStarted  int       `json:"runs_not_started"`
+	Cached      int       `json:"runs_cached"`
+	Fresh       int       `json:"runs_fresh"`
+	Failures    []Failure `json:"failures"`
+	Started     time.Time `json:"started"`
+	DurationS   float64   `json:"duration_s"`
+	Interrupted bool      `json:"interrupted"`
+	Tracker     string    `json:"tracker"`
+	Report      string    `json:"report,omitempty"`
+	// Plot is the seed-scores figure beside the report; null when none
+	// was drawn, and PlotNote says why.
+	Plot     *PlotFiles `json:"plot"`
+	PlotNote string     `json:"plot_note,omitempty"`
+
+	Finished []*Finished `json:"-"`
+}
+
+// SeedStudy runs one variant of the plan for each seed (through the same
+// sweep as an ablation: cached runs are reused, every run is committed)
+// and summarises how much the score moves with the seed. targetSE is the
+// standard error the seeds-needed advice aims at; 0 means the plan's
+// min_gain / PowerFactor. The error is a storage failure or
+// runner.ErrInterrupted, and the summary is filled in either case; or,
+// with a nil summary and before anything runs, plan.Plan.Variant's error
+// for an unknown variant.
+func SeedStudy(ctx context.Context, opts Options, variant string, seeds []int64, targetSE float64) (*SeedSummary, error) {
+	runs, err := VariantRuns(opts.Plan, variant, seeds)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	finished, err := runSweep(ctx, opts, runs)
+	sum := SummarizeSeeds(opts.Plan, variant, seeds, finished, targetSE)
+	sum.Started = start
+	sum.DurationS = time.Since(start).Seconds()
+	sum.Interrupted = IsInterrupted(err)
+	sum.Tracker = opts.Tracker.Dir
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, opts.Plan.Name, SeedReportKind(opts.Plan, variant), func(png, svg string) error {
+		return plots.SeedScores(seedsFigure(sum), png, svg)
+	})
+	return sum, err
+}
+
+// SeedReportKind is the kind part of a seed study's report name:
+// "seeds" for the variant all, else e.g. "minus_family_seeds".
+func SeedReportKind(p *plan.Plan, variant string) string {
+	if v, err := p.Variant(variant); err == nil && v.Kind != plan.KindAll {
+		return variantSlug(v) + "_seeds"
+	}
+	return "seeds"
+}
+
+func variantSlug(v plan.Variant) string {
+	switch v.Kind {
+	case plan.KindMinus:
+		return "minus_" + v.Group
+	case plan.KindPlus:
+		return "plus_" + v.Group
+	case plan.KindBase:
+		return "base"
+	}
+	return "all"
+}
+
+// SummarizeSeeds computes a seed study's figures from finished runs (in
+// seed order, nil for runs that never started).
+func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Finished, targetSE float64) *SeedSummary {
+	if targetSE <= 0 {
+		targetSE = p.MinGain / PowerFactor
+	}
+	sum := &SeedSummary{
+		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
+		Direction: string(p.Direction), Variant: variant, Seeds: seeds,
+		Runs: []SeedRun{}, Failures: []Failure{}, SeedStdWarn: p.SeedStdWarn,
+		MinGain: p.MinGain, TargetSE: targetSE, Finished: finished,
+	}
+	var means []float64
+	for _, f := range finished {
+		sum.Total++
+		if f == nil {
+			sum.NotStarted++
+			continue
+		}
+		rec := f.Record
+		_, seed := f.variantSeed()
+		if f.Cached {
+			sum.Cached++
+		} else {
+			sum.Fresh++
+		}
+		r := SeedRun{Seed: seed, RunID: rec.RunID, Status: rec.Status, Reason: rec.Reason,
+			CVMean: rec.CVScore, CVStd: rec.CVStd, Folds: len(rec.CVScores), Cached: f.Cached}
+		sum.Runs = append(sum.Runs, r)
+		switch runner.Status(rec.Status) {
+		case runner.StatusOK:
+			sum.OK++
+			if rec.CVScore != nil {
+				means = append(means, *rec.CVScore)
+			}
+			continue
+		case runner.StatusCancelled:
+			sum.Cancelled++
+		default:
+			sum.Failed++
+		}
+		sum.Failures = append(sum.Failures, Failure{
+			RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status, Reason: rec.Reason,
+		})
+	}
+	if len(means) == 0 {
+		return sum
+	}
+	m := stats.Mean(means)
+	lo, hi := slices.Min(means), slices.Max(means)
+	rng := hi - lo
+	sum.Mean, sum.Min, sum.Max, sum.Range = &m, &lo, &hi, &rng
+	if len(means) < 2 {
+		return sum
+	}
+	sd := stats.Std(means, 1)
+	se := sd / math.Sqrt(float64(len(means)))
+	need := SeedsNeeded(sd, targetSE)
+	sum.Std, sum.SE, sum.SeedsNeeded = &sd, &se, &need
+	if sd > p.SeedStdWarn {
+		sum.Warning = fmt.Sprintf("the std of the seeds' CV means, %.5f, is above seed_std_warn %g: one seed's score can be off by that much, "+
+			"so a single-seed comparison cannot resolve differences of that size; average several seeds per variant "+
+			"(list them under seeds: in the plan; averaging %d brings the standard error under %.5f)", sd, p.SeedStdWarn, need, targetSE)
+	}
+	return sum
+}
+
+// seedsFigure is the data of the seed-scores plot.
+func seedsFigure(sum *SeedSummary) plots.Seeds {
+	fig := plots.Seeds{Plan: sum.Plan, Variant: sum.Variant, Metric: sum.Metric}
+	for _, r := range sum.Runs {
+		if r.Status == string(runner.StatusOK) && r.CVMean != nil {
+			fig.Points = append(fig.Points, plots.SeedPoint{Seed: r.Seed, Score: *r.CVMean})
+		}
+	}
+	return fig
+}
