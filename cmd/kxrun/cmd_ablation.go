@@ -85,7 +85,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	tr := sw.opts.Tracker
-	name := fmt.Sprintf("%s_%s_ablation.md", time.Now().Format("2006-01-02"), p.Name)
+	name := study.ReportName(p.Name, "ablation", time.Now()) + ".md"
 	md := report.AblationMarkdown(sum)
 	reportPath, err := tr.WriteReport(name, md)
 	if err != nil {
@@ -93,11 +93,17 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	}
 	sum.Report = reportPath
 	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	var figures []string
+	if sum.Plot != nil {
+		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
+		saved = append(saved, figures...)
+	}
 	if opts.ReportMD != "" {
-		if err := os.WriteFile(opts.ReportMD, md, 0o644); err != nil {
+		written, err := writeReportCopy(opts.ReportMD, md, figures)
+		if err != nil {
 			return fmt.Errorf("--report-md: %w", err)
 		}
-		saved = append(saved, opts.ReportMD)
+		saved = append(saved, written...)
 	}
 
 	if opts.JSON {
@@ -124,6 +130,27 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		}
 	}
 	return nil
+}
+
+// writeReportCopy writes the markdown summary to path too, with the
+// figures it links to beside it (the links are relative).
+func writeReportCopy(path string, md []byte, figures []string) ([]string, error) {
+	if err := os.WriteFile(path, md, 0o644); err != nil {
+		return nil, err
+	}
+	written := []string{path}
+	for _, fig := range figures {
+		data, err := os.ReadFile(fig)
+		if err != nil {
+			return written, err
+		}
+		dst := filepath.Join(filepath.Dir(path), filepath.Base(fig))
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return written, err
+		}
+		written = append(written, dst)
+	}
+	return written, nil
 }
 
 // sweepError explains an error that stopped a sweep.

@@ -66,11 +66,17 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		return err
 	}
 	now := time.Now()
-	path, err := tr.WriteReport(now.Format("2006-01-02")+"_summary.md", report.RunsMarkdown(all, now, ""))
+	base := now.Format("2006-01-02") + "_summary"
+	figures, files, err := report.RunsFigures(all, rows, tr.ReportsDir(), base)
+	if err != nil {
+		return err
+	}
+	path, err := tr.WriteReport(base+".md", report.RunsMarkdown(all, now, figures))
 	if err != nil {
 		return err
 	}
 	sum.Saved = append(sum.Saved, path)
+	sum.Saved = append(sum.Saved, files...)
 	if opts.JSON {
 		return writeJSON(opts.stdout, sum)
 	}

@@ -32,6 +32,9 @@ type globals struct {
 
 var knownSettings = []string{"dir", "jobs"}
 
+// settingsFile is read from the current directory.
+const settingsFile = "kxrun.yaml"
+
 // Main runs kxrun with args and returns the exit status.
 func Main(args []string) int {
 	ctx, hard, stop := interruptContext()
@@ -116,15 +119,13 @@ func loadGlobals(cmd *cobra.Command, g *globals) error {
 	v := viper.New()
 	v.SetEnvPrefix("KXRUN")
 	v.AutomaticEnv()
-	v.SetConfigName("kxrun")
-	v.SetConfigType("yaml")
-	v.AddConfigPath(".")
-	if err := v.ReadInConfig(); err != nil {
-		var notFound viper.ConfigFileNotFoundError
-		if !errors.As(err, &notFound) {
+	// An explicit file: viper's search by name would also take a file
+	// called just "kxrun" (the binary, when run from its folder).
+	if _, err := os.Stat(settingsFile); err == nil {
+		v.SetConfigFile(settingsFile)
+		if err := v.ReadInConfig(); err != nil {
 			return usagef("fix kxrun.yaml in the current directory, or remove it", "read kxrun.yaml: %v", err)
 		}
-	} else {
 		for _, k := range v.AllKeys() {
 			if !slices.Contains(knownSettings, strings.ToLower(k)) {
 				return usagef("known settings are: "+strings.Join(knownSettings, ", "), "kxrun.yaml: unknown setting %q", k)

@@ -1,0 +1,63 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/tracker"
+)
+
+// RunsFigures draws the CV vs LB scatter and the CV history of the visible
+// ok runs into dir (file names start with base) and returns the markdown
+// that embeds them, or says why one could not be drawn, and the files
+// written.
+func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, []string, error) {
+	if s.Direction == "" {
+		return "\n## Figures\n\nNo figures: the runs mix maximize and minimize.\n", nil, nil
+	}
+	var lb []plots.LBPoint
+	var history []plots.HistoryPoint
+	for _, r := range rows {
+		if r.Status != "ok" || r.Archived || r.CVScore == nil || r.Direction != s.Direction {
+			continue
+		}
+		history = append(history, plots.HistoryPoint{Number: r.Number, CV: *r.CVScore})
+		if r.LBScore != nil {
+			lb = append(lb, plots.LBPoint{RunID: r.RunID, CV: *r.CVScore, LB: *r.LBScore})
+		}
+	}
+	pearson := math.NaN()
+	if s.Correlation != nil && s.Correlation.Pearson != nil {
+		pearson = *s.Correlation.Pearson
+	}
+	var md strings.Builder
+	var files []string
+	md.WriteString("\n## Figures\n\n")
+	figures := []struct {
+		title, suffix string
+		draw          func(png, svg string) error
+	}{
+		{"CV vs LB", "cv_lb", func(png, svg string) error { return plots.CVvsLB(lb, pearson, png, svg) }},
+		{"CV history", "cv_history", func(png, svg string) error { return plots.CVHistory(history, s.Direction, png, svg) }},
+	}
+	for _, f := range figures {
+		png := filepath.Join(dir, base+"_"+f.suffix+".png")
+		svg := filepath.Join(dir, base+"_"+f.suffix+".svg")
+		err := f.draw(png, svg)
+		var nd *plots.NotEnoughDataError
+		switch {
+		case errors.As(err, &nd):
+			fmt.Fprintf(&md, "No %s figure: %s.\n\n", f.title, nd.Reason)
+		case err != nil:
+			return "", files, fmt.Errorf("draw %s: %w", f.title, err)
+		default:
+			fmt.Fprintf(&md, "![%s](%s) ([SVG](%s))\n\n", f.title, mdLink(png), mdLink(svg))
+			files = append(files, png, svg)
+		}
+	}
+	return md.String(), files, nil
+}
