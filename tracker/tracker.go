@@ -100,6 +100,9 @@ func (t *Tracker) path(parts ...string) string {
 	return filepath.Join(append([]string{t.Dir}, parts...)...)
 }
 
+// ReportsDir is where reports and figures go.
+func (t *Tracker) ReportsDir() string { return t.path(reportsDir) }
+
 // CSVPath is the path of runs.csv.
 func (t *Tracker) CSVPath() string { return t.path(csvName) }
 
