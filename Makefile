@@ -5,7 +5,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/kxrun/kxrun/study.Version=$(VERSION)
 
-.PHONY: all build demo test lint clean
+.PHONY: all build demo test lint clean reliability
 
 all: build
 
@@ -26,3 +26,10 @@ lint:
 
 clean:
 	rm -rf $(BIN)
+
+# The fault-injection suite, long form (several minutes; needs root for the
+# full-disk scenario): kill -9, concurrent writers, a full disk, hostile
+# trainers, plans and arguments, secrets. Prints the table of
+# docs/reliability.md. Its short form runs in `make test`.
+reliability:
+	$(GO) test -tags reliability -count=1 -timeout 60m -run 'TestKill9|TestConcurrentWriters|TestDiskFull|TestHostileTrainers|TestHostileArgs|TestSecrets' -v ./reliability/

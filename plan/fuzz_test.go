@@ -90,7 +90,9 @@ func TestLargeInputsStayFast(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
 			p, err := Parse("big.yaml", []byte(src))
-			if d := time.Since(start); d > 10*time.Second {
+			// A guard against blow-ups (alias bombs are exponential), not a
+			// performance measurement: generous enough for a loaded CI box.
+			if d := time.Since(start); d > time.Minute {
 				t.Errorf("Parse took %v", d)
 			}
 			var list *ErrorList

@@ -12,6 +12,9 @@ type resultSniffer struct {
 	line     []byte
 	overflow bool // the current line is longer than max: not a candidate
 	last     []byte
+	// lastErr says why the last line that looked like a JSON object (and
+	// came after any valid one) is not one, to explain a missing result.
+	lastErr error
 }
 
 func newResultSniffer(max int) *resultSniffer { return &resultSniffer{max: max} }
@@ -45,8 +48,13 @@ func (s *resultSniffer) add(p []byte) {
 
 func (s *resultSniffer) endLine() {
 	if !s.overflow {
-		if cand := bytes.TrimSpace(s.line); isJSONObject(cand) {
-			s.last = append(s.last[:0], cand...)
+		if cand := bytes.TrimSpace(s.line); looksLikeObject(cand) {
+			if _, err := decodeObject(cand); err != nil {
+				s.lastErr = err
+			} else {
+				s.last = append(s.last[:0], cand...)
+				s.lastErr = nil
+			}
 		}
 	}
 	s.overflow = false
@@ -69,12 +77,17 @@ func (s *resultSniffer) Last() []byte {
 	return append([]byte(nil), s.last...)
 }
 
-func isJSONObject(b []byte) bool {
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return false
+func looksLikeObject(b []byte) bool {
+	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}'
+}
+
+// LastErr says why the last line that looked like a JSON object is not
+// one, when no valid object came after it; nil otherwise.
+func (s *resultSniffer) LastErr() error {
+	if len(s.line) > 0 || s.overflow {
+		s.endLine()
 	}
-	_, err := decodeObject(b)
-	return err == nil
+	return s.lastErr
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -114,8 +114,12 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 		out.TimedOut = true
 		out.Cancelled = false
 	}
-	// The leader is gone; anything it left behind in its group goes too.
+	// The leader is gone; anything it left behind in its group goes too,
+	// and so do processes that left the group (setsid) but carry the job's
+	// marker: they could hold the output open or rewrite the run's files
+	// after they were validated.
 	l.cleanupGroup(pgid)
+	l.cleanupMarked(job.Marker)
 
 	drained := make(chan struct{})
 	go func() { copied.Wait(); close(drained) }()
@@ -133,7 +137,7 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 	stderrR.Close()
 
 	out.OutputBytes = outBytes + errBytes
-	out.ResultLine = sniff.Last()
+	out.ResultLine, out.ResultLineErr = sniff.Last(), sniff.LastErr()
 	out.StderrTail = tail.String()
 	fillExit(&out, cmd, waitErr)
 	return out
@@ -167,6 +171,40 @@ func (l *Local) cleanupGroup(pgid int) {
 		if time.Now().After(deadline) || isClosed(l.Hard) {
 			killGroup(pgid, syscall.SIGKILL)
 			deadline = time.Now().Add(time.Hour)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// cleanupMarked terminates the processes that carry marker in their
+// environment: SIGTERM, then SIGKILL after the grace period, reaping those
+// that were reparented to us. New ones they start meanwhile get the same.
+func (l *Local) cleanupMarked(marker string) {
+	if marker == "" {
+		return
+	}
+	pids := markedProcesses(marker)
+	if len(pids) == 0 {
+		return
+	}
+	termed := map[int]bool{}
+	start := time.Now()
+	deadline := start.Add(l.grace())
+	for ; len(pids) > 0; pids = markedProcesses(marker) {
+		kill := time.Now().After(deadline) || isClosed(l.Hard)
+		for _, pid := range pids {
+			switch {
+			case kill:
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			case !termed[pid]:
+				_ = syscall.Kill(pid, syscall.SIGTERM)
+				termed[pid] = true
+			}
+			var ws syscall.WaitStatus
+			_, _ = syscall.Wait4(pid, &ws, syscall.WNOHANG, nil)
+		}
+		if time.Since(start) > l.grace()+pipeDrainLimit {
+			return // unkillable (stuck in the kernel): give up rather than hang
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

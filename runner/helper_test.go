@@ -72,6 +72,18 @@ func fakeTrainer(mode string) int {
 		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
 		fmt.Println(`{"cv_scores": [0.5]}`)
 		return 0
+	case "setsid-grandchild":
+		// Leaves a grandchild in a session of its own (out of the process
+		// group), with its output closed, and exits successfully.
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			return 9
+		}
+		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
+		fmt.Println(`{"cv_scores": [0.5]}`)
+		return 0
 	case "flood":
 		line := strings.Repeat("x", 1023) + "\n"
 		buf := []byte(strings.Repeat(line, 1024)) // 1 MiB

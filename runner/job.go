@@ -15,6 +15,10 @@ type Job struct {
 	Env     []string // the complete environment of the child
 	Timeout time.Duration
 	Log     io.Writer // receives stdout and stderr as they are written
+	// Marker, if set, is an entry of Env ("NAME=value") that only this
+	// job's processes have: those still running when the job ends, in its
+	// process group or not, are terminated.
+	Marker string
 }
 
 // Outcome is what happened to a job's process.
@@ -27,7 +31,10 @@ type Outcome struct {
 	Cancelled    bool  // stopped because kxrun was interrupted
 	StartErr     error // the process could not be started
 	// ResultLine is the last line of stdout that is a JSON object, or nil.
-	ResultLine      []byte
+	ResultLine []byte
+	// ResultLineErr says why the last line of stdout that looked like a
+	// JSON object was not a valid one, when no valid one followed it.
+	ResultLineErr   error
 	StderrTail      string
 	OutputBytes     int64
 	OutputAbandoned bool // a process outside the group held the output open

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -217,6 +219,9 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 		Env:     childEnv(base, spec, ws, gpu),
 		Timeout: spec.Timeout,
 		Log:     ws.Log,
+		// The run directory is unique to the attempt, and every process
+		// the trainer starts inherits it unless it clears its environment.
+		Marker: "KXRUN_RUN_DIR=" + ws.RunDir,
 	}
 	res.Outcome = exe.Execute(ctx, job)
 	res.Status, res.Reason = judge(res.Outcome, spec.Timeout)
@@ -247,13 +252,24 @@ func judge(o Outcome, timeout time.Duration) (Status, string) {
 }
 
 // withStderr adds the last line the trainer wrote to stderr, which is
-// usually the error message a user needs.
+// usually the error message a user needs. Control characters (NUL, escape
+// sequences, carriage returns) become U+FFFD: the reason is one line of
+// text in runs.csv (pandas stops a cell at a NUL) and on terminals.
 func withStderr(reason, tail string) string {
 	lines := strings.Split(strings.TrimRight(tail, "\n \t\r"), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
 	if last == "" {
 		return reason
 	}
+	last = strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, last)
 	return reason + ": " + truncate(last, 200)
 }
 
@@ -262,7 +278,7 @@ const maxResultFile = 64 << 20
 
 // collect finds and validates the trainer's result and arrays.
 func collect(res *Result, spec *Spec, ws *Workspace) error {
-	data, source, err := findResult(ws.RunDir, res.Outcome.ResultLine)
+	data, source, err := findResult(ws.RunDir, res.Outcome.ResultLine, res.Outcome.ResultLineErr)
 	if err != nil {
 		return err
 	}
@@ -285,7 +301,7 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 	return nil
 }
 
-func findResult(runDir string, line []byte) ([]byte, string, error) {
+func findResult(runDir string, line []byte, lineErr error) ([]byte, string, error) {
 	path := filepath.Join(runDir, "result.json")
 	f, err := os.Open(path)
 	switch {
@@ -301,6 +317,9 @@ func findResult(runDir string, line []byte) ([]byte, string, error) {
 		return data, "result.json", nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", fmt.Errorf("result.json: %v", err)
+	}
+	if line == nil && lineErr != nil {
+		return nil, "", fmt.Errorf("stdout: malformed result JSON: %v (in the last line that looks like a JSON object)", lineErr)
 	}
 	if line == nil {
 		return nil, "", errors.New("no result: the command wrote no result.json and printed no JSON object on stdout")

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/kxrun/kxrun/internal/pyjson"
 	"github.com/kxrun/kxrun/stats"
@@ -67,6 +69,9 @@ func ParseResult(data []byte) (*TrainerResult, error) {
 		if err := json.Unmarshal(raw, &res.Params); err != nil || res.Params == nil {
 			return nil, resultErrorf("params is not a JSON object")
 		}
+		if nestedDeeper(res.Params, maxParamsDepth) {
+			return nil, resultErrorf("params are nested more than %d levels deep", maxParamsDepth)
+		}
 	}
 	if raw, ok := fields["metrics"]; ok && !isNull(raw) {
 		var m map[string]json.RawMessage
@@ -90,6 +95,35 @@ func ParseResult(data []byte) (*TrainerResult, error) {
 		res.LBScore = &f
 	}
 	return &res, nil
+}
+
+// maxParamsDepth bounds the nesting of a trainer's params. They are kept in
+// the details as indented JSON, whose size grows with the square of the
+// depth: a 30 KB result nesting 5,000 levels made a 50 MB details file (and
+// took 200 MB of memory to write).
+const maxParamsDepth = 100
+
+// nestedDeeper reports whether v holds objects or arrays nested more than
+// limit levels deep.
+func nestedDeeper(v any, limit int) bool {
+	if limit < 0 {
+		return true
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if nestedDeeper(e, limit-1) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if nestedDeeper(e, limit-1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func parseScores(raw json.RawMessage) ([]float64, error) {
@@ -153,11 +187,17 @@ func optionalString(fields map[string]json.RawMessage, key string) (string, erro
 
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
+// truncate shortens s to at most n bytes, cutting between runes, and
+// makes it valid UTF-8: reasons quote what a trainer wrote, and invalid
+// UTF-8 in runs.csv makes pandas refuse the whole file.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
 	}
-	return s[:n] + "…"
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // decodeObject splits a JSON object into its top-level fields, rejecting

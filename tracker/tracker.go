@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/kxrun/kxrun/npyfile"
 )
@@ -155,6 +156,11 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 		n++
 	}
 	rec.Number, rec.RunID = n, FormatID(n)
+	if files.Log != "" && !fileExists(files.Log) {
+		// The trainer deleted its own log (it removed $KXRUN_RUN_DIR/..):
+		// keep the run without it rather than fail, which stops the sweep.
+		files.Log = ""
+	}
 	if files.Log != "" {
 		rec.Log = filepath.Join(logsDir, rec.RunID+".log")
 	}
@@ -414,8 +420,24 @@ func (t *Tracker) Details(runID string) (*Record, error) {
 	return &rec, nil
 }
 
-// WriteReport writes reports/<name> atomically and returns its path.
+// maxReportName bounds the length of a report's file name: file systems
+// allow 255 bytes, and the temporary file's name is longer by about 15.
+const maxReportName = 200
+
+// WriteReport writes reports/<name> atomically and returns its path. A name
+// too long for the file system is shortened, keeping its extension.
 func (t *Tracker) WriteReport(name string, data []byte) (string, error) {
+	if len(name) > maxReportName {
+		ext := filepath.Ext(name)
+		if len(ext) > 16 {
+			ext = ""
+		}
+		cut := maxReportName - len(ext)
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name = name[:cut] + ext
+	}
 	path := t.path(reportsDir, name)
 	if err := writeFileAtomic(path, data, 0o644); err != nil {
 		return "", fmt.Errorf("write report: %w", err)

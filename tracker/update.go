@@ -17,6 +17,13 @@ const baselineName = "baseline"
 // under the lock, so that a concurrent append is never lost. The file is
 // written with the current columns (an older layout is upgraded).
 func (t *Tracker) Rewrite(edit func(rows []Row) error) error {
+	return t.rewrite(edit, nil)
+}
+
+// rewrite is Rewrite, then, still under the lock, after (when set): a
+// change that runs.csv and another file must agree on is made in one
+// critical section, so that two processes cannot interleave their halves.
+func (t *Tracker) rewrite(edit func(rows []Row) error, after func() error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l, err := acquire(t.path(lockName))
@@ -42,7 +49,13 @@ func (t *Tracker) Rewrite(edit func(rows []Row) error) error {
 		return fmt.Errorf("rewrite %s: %w", t.CSVPath(), err)
 	}
 	t.forget() // a new file: read it again in full next time
-	return syncDir(t.Dir)
+	if err := syncDir(t.Dir); err != nil {
+		return err
+	}
+	if after != nil {
+		return after()
+	}
+	return nil
 }
 
 // UnknownRunError says a run reference matched nothing.
@@ -135,10 +148,11 @@ func closest(rows []Row, ref string, n int) []string {
 
 // SetLB records a leaderboard score for a run (nil clears it) and returns
 // the updated row. The details file is updated after runs.csv, which is
-// the authority.
+// the authority, under the same lock: two `kxrun lb` at once must not leave
+// one's score in runs.csv and the other's in the details.
 func (t *Tracker) SetLB(ref string, score *float64) (Row, error) {
 	var updated Row
-	err := t.Rewrite(func(rows []Row) error {
+	err := t.rewrite(func(rows []Row) error {
 		i, err := Find(rows, ref)
 		if err != nil {
 			return err
@@ -147,11 +161,13 @@ func (t *Tracker) SetLB(ref string, score *float64) (Row, error) {
 		rows[i].CVLBGap = gap(rows[i].CVScore, score)
 		updated = rows[i]
 		return nil
+	}, func() error {
+		return t.editDetails(updated.RunID, func(rec *Record) { rec.LBScore = score })
 	})
 	if err != nil {
 		return Row{}, err
 	}
-	return updated, t.editDetails(updated.RunID, func(rec *Record) { rec.LBScore = score })
+	return updated, nil
 }
 
 // SetArchived hides runs from reports (or shows them again). Nothing is

@@ -97,7 +97,7 @@ func runArtifact(ctx context.Context, opts *artifactOptions) error {
 	}
 	a := rec.Artifacts[opts.Kind]
 	if a == nil {
-		return &hinted{err: fmt.Errorf("%s %s has no %s predictions", row.RunID, row.Name, opts.Kind),
+		return &usageError{err: fmt.Errorf("%s %s has no %s predictions", row.RunID, row.Name, opts.Kind),
 			hint: "the trainer must write " + opts.Kind + ".npy in $KXRUN_RUN_DIR or name it in its result JSON"}
 	}
 	fmt.Fprintln(opts.stdout, filepath.Join(tr.Dir, a.Path))
