@@ -46,7 +46,7 @@ func note(v study.VariantSummary) string {
 
 // AblationTable writes the ablation table for the terminal.
 func AblationTable(w io.Writer, s *study.AblationSummary) {
-	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s), seedList(s.Seeds), counts(s))
+	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s), seedList(s.Seeds), counts(&s.SweepCounts))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain\t%s\tp\tverdict\ttest", ciLabel(s))
@@ -110,7 +110,7 @@ func metricLabel(s *study.AblationSummary) string {
 	return s.Metric + ", " + s.Direction
 }
 
-func counts(s *study.AblationSummary) string {
+func counts(s *study.SweepCounts) string {
 	parts := []string{fmt.Sprintf("%d runs", s.Total), fmt.Sprintf("%d ok", s.OK)}
 	if s.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed", s.Failed))
@@ -145,7 +145,7 @@ func AblationMarkdown(s *study.AblationSummary) []byte {
 	}
 	fmt.Fprintf(&b, "- Started: %s, took %s\n", s.Started.Format(time.RFC3339), time.Duration(s.DurationS*float64(time.Second)).Round(time.Second))
 	fmt.Fprintf(&b, "- Metric: %s; seeds: %s\n", metricLabel(s), seedList(s.Seeds))
-	fmt.Fprintf(&b, "- Runs: %s\n", counts(s))
+	fmt.Fprintf(&b, "- Runs: %s\n", counts(&s.SweepCounts))
 	if s.Interrupted {
 		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
 	}

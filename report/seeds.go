@@ -13,7 +13,7 @@ import (
 // SeedsTable writes a seed study for the terminal: each seed's CV, then
 // how much the seed moves the score and what to do about it.
 func SeedsTable(w io.Writer, s *study.SeedSummary) {
-	fmt.Fprintf(w, "\nSeed study of %s, variant %s (%s), seeds %s: %s\n", s.Plan, s.Variant, seedMetric(s), seedList(s.Seeds), seedCounts(s))
+	fmt.Fprintf(w, "\nSeed study of %s, variant %s (%s), seeds %s: %s\n", s.Plan, s.Variant, seedMetric(s), seedList(s.Seeds), counts(&s.SweepCounts))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "seed\trun\tCV mean\tCV std over folds\tstatus")
@@ -73,11 +73,6 @@ func seedMetric(s *study.SeedSummary) string {
 	return s.Metric + ", " + s.Direction
 }
 
-func seedCounts(s *study.SeedSummary) string {
-	return counts(&study.AblationSummary{Total: s.Total, OK: s.OK, Failed: s.Failed, Cancelled: s.Cancelled,
-		NotStarted: s.NotStarted, Cached: s.Cached})
-}
-
 // SeedsMarkdown is the seed study's report.
 func SeedsMarkdown(s *study.SeedSummary) []byte {
 	var b bytes.Buffer
@@ -88,7 +83,7 @@ func SeedsMarkdown(s *study.SeedSummary) []byte {
 	}
 	fmt.Fprintf(&b, "- Started: %s, took %s\n", s.Started.Format(time.RFC3339), time.Duration(s.DurationS*float64(time.Second)).Round(time.Second))
 	fmt.Fprintf(&b, "- Metric: %s; seeds: %s\n", seedMetric(s), seedList(s.Seeds))
-	fmt.Fprintf(&b, "- Runs: %s\n", seedCounts(s))
+	fmt.Fprintf(&b, "- Runs: %s\n", counts(&s.SweepCounts))
 	if s.Interrupted {
 		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
 	}

@@ -67,25 +67,60 @@ type AblationSummary struct {
 	MinGain     float64          `json:"min_gain"` // smallest gain that matters (interaction check)
 	Variants    []VariantSummary `json:"variants"`
 	Groups      []GroupSummary   `json:"groups"` // by leave-one-out gain, best first (see groupSummaries)
-	Total       int              `json:"runs_total"`
-	OK          int              `json:"runs_ok"`
-	Failed      int              `json:"runs_failed"`
-	Cancelled   int              `json:"runs_cancelled"`
-	NotStarted  int              `json:"runs_not_started"`
-	Cached      int              `json:"runs_cached"` // reused from earlier sweeps
-	Fresh       int              `json:"runs_fresh"`  // made by this sweep
-	Failures    []Failure        `json:"failures"`
-	Started     time.Time        `json:"started"`
-	DurationS   float64          `json:"duration_s"`
-	Interrupted bool             `json:"interrupted"`
-	Tracker     string           `json:"tracker"`
-	Report      string           `json:"report,omitempty"`
+	SweepCounts
+	Started     time.Time `json:"started"`
+	DurationS   float64   `json:"duration_s"`
+	Interrupted bool      `json:"interrupted"`
+	Tracker     string    `json:"tracker"`
+	Report      string    `json:"report,omitempty"`
 	// Plot is the gains figure written beside the report; null when none
 	// was drawn, and PlotNote says why.
 	Plot     *PlotFiles `json:"plot"`
 	PlotNote string     `json:"plot_note,omitempty"`
 
 	Finished []*Finished `json:"-"`
+}
+
+// SweepCounts say what became of a sweep's runs.
+type SweepCounts struct {
+	Total      int       `json:"runs_total"`
+	OK         int       `json:"runs_ok"`
+	Failed     int       `json:"runs_failed"`
+	Cancelled  int       `json:"runs_cancelled"`
+	NotStarted int       `json:"runs_not_started"`
+	Cached     int       `json:"runs_cached"` // reused from earlier sweeps
+	Fresh      int       `json:"runs_fresh"`  // made by this sweep
+	Failures   []Failure `json:"failures"`
+}
+
+// count adds a finished run (nil: one that never started) and reports
+// whether it ended ok, with a CV score to use.
+func (c *SweepCounts) count(f *Finished) bool {
+	c.Total++
+	if f == nil {
+		c.NotStarted++
+		return false
+	}
+	if f.Cached {
+		c.Cached++
+	} else {
+		c.Fresh++
+	}
+	rec := f.Record
+	switch runner.Status(rec.Status) {
+	case runner.StatusOK:
+		c.OK++
+		return rec.CVScore != nil
+	case runner.StatusCancelled:
+		c.Cancelled++
+	default:
+		c.Failed++
+	}
+	variant, seed := f.variantSeed()
+	c.Failures = append(c.Failures, Failure{
+		RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status, Reason: rec.Reason,
+	})
+	return false
 }
 
 // Ablation runs every variant of the plan for every seed and summarises
@@ -111,7 +146,7 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 	sum := &AblationSummary{
 		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
-		Finished: finished, Failures: []Failure{}, Groups: []GroupSummary{},
+		Finished: finished, SweepCounts: SweepCounts{Failures: []Failure{}}, Groups: []GroupSummary{},
 	}
 	// scores[variant][seed] and folds[variant][seed] of ok runs;
 	// ids[variant] of every run.
@@ -120,39 +155,24 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 	ids := map[string][]string{}
 	runs := map[string]int{}
 	for _, f := range finished {
-		sum.Total++
-		if f == nil {
-			sum.NotStarted++
+		if !sum.count(f) {
+			if f != nil {
+				variant, _ := f.variantSeed()
+				ids[variant] = append(ids[variant], f.Record.RunID)
+				runs[variant]++
+			}
 			continue
 		}
 		rec := f.Record
 		variant, seed := f.variantSeed()
-		if f.Cached {
-			sum.Cached++
-		} else {
-			sum.Fresh++
-		}
 		ids[variant] = append(ids[variant], rec.RunID)
 		runs[variant]++
-		switch runner.Status(rec.Status) {
-		case runner.StatusOK:
-			sum.OK++
-			if scores[variant] == nil {
-				scores[variant] = map[int64]float64{}
-				folds[variant] = map[int64][]float64{}
-			}
-			scores[variant][seed] = *rec.CVScore
-			folds[variant][seed] = rec.CVScores
-			continue
-		case runner.StatusCancelled:
-			sum.Cancelled++
-		default:
-			sum.Failed++
+		if scores[variant] == nil {
+			scores[variant] = map[int64]float64{}
+			folds[variant] = map[int64][]float64{}
 		}
-		sum.Failures = append(sum.Failures, Failure{
-			RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed,
-			Status: rec.Status, Reason: rec.Reason,
-		})
+		scores[variant][seed] = *rec.CVScore
+		folds[variant][seed] = rec.CVScores
 	}
 	canon := func(v plan.Variant) string {
 		if v.SameAs != "" {

@@ -97,17 +97,10 @@ type SeedSummary struct {
 	Warning     string  `json:"warning,omitempty"`
 	// SeedsNeeded is how many seeds bring the standard error of a
 	// seed-averaged score under TargetSE (null without Std).
-	MinGain     float64   `json:"min_gain"`
-	TargetSE    float64   `json:"target_se"`
-	SeedsNeeded *int      `json:"seeds_needed"`
-	Total       int       `json:"runs_total"`
-	OK          int       `json:"runs_ok"`
-	Failed      int       `json:"runs_failed"`
-	Cancelled   int       `json:"runs_cancelled"`
-	NotStarted  int       `json:"runs_not_started"`
-	Cached      int       `json:"runs_cached"`
-	Fresh       int       `json:"runs_fresh"`
-	Failures    []Failure `json:"failures"`
+	MinGain     float64 `json:"min_gain"`
+	TargetSE    float64 `json:"target_se"`
+	SeedsNeeded *int    `json:"seeds_needed"`
+	SweepCounts
 	Started     time.Time `json:"started"`
 	DurationS   float64   `json:"duration_s"`
 	Interrupted bool      `json:"interrupted"`
@@ -177,41 +170,22 @@ func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Fin
 	sum := &SeedSummary{
 		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Variant: variant, Seeds: seeds,
-		Runs: []SeedRun{}, Failures: []Failure{}, SeedStdWarn: p.SeedStdWarn,
+		Runs: []SeedRun{}, SweepCounts: SweepCounts{Failures: []Failure{}}, SeedStdWarn: p.SeedStdWarn,
 		MinGain: p.MinGain, TargetSE: targetSE, Finished: finished,
 	}
 	var means []float64
 	for _, f := range finished {
-		sum.Total++
+		ok := sum.count(f)
 		if f == nil {
-			sum.NotStarted++
 			continue
 		}
 		rec := f.Record
 		_, seed := f.variantSeed()
-		if f.Cached {
-			sum.Cached++
-		} else {
-			sum.Fresh++
+		sum.Runs = append(sum.Runs, SeedRun{Seed: seed, RunID: rec.RunID, Status: rec.Status, Reason: rec.Reason,
+			CVMean: rec.CVScore, CVStd: rec.CVStd, Folds: len(rec.CVScores), Cached: f.Cached})
+		if ok {
+			means = append(means, *rec.CVScore)
 		}
-		r := SeedRun{Seed: seed, RunID: rec.RunID, Status: rec.Status, Reason: rec.Reason,
-			CVMean: rec.CVScore, CVStd: rec.CVStd, Folds: len(rec.CVScores), Cached: f.Cached}
-		sum.Runs = append(sum.Runs, r)
-		switch runner.Status(rec.Status) {
-		case runner.StatusOK:
-			sum.OK++
-			if rec.CVScore != nil {
-				means = append(means, *rec.CVScore)
-			}
-			continue
-		case runner.StatusCancelled:
-			sum.Cancelled++
-		default:
-			sum.Failed++
-		}
-		sum.Failures = append(sum.Failures, Failure{
-			RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status, Reason: rec.Reason,
-		})
 	}
 	if len(means) == 0 {
 		return sum
