@@ -5,7 +5,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/kxrun/kxrun/study.Version=$(VERSION)
 
-.PHONY: all build demo test lint clean reliability
+.PHONY: all build demo test lint bench clean reliability
 
 all: build
 
@@ -24,6 +24,13 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
+
+# Benchmarks: the per-run overhead against xargs, GNU parallel and a bare
+# exec loop (apt-get install parallel for that peer), then the Go
+# micro-benchmarks of the hot paths. Figures in docs/performance.md.
+bench:
+	bench/overhead.sh
+	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile
 
 clean:
 	rm -rf $(BIN)

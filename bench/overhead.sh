@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Per-run overhead of kxrun against its peers, on N trivial runs J at a time.
+# The peers run in the same invocation, alternating, ROUNDS times; the
+# medians and their ratios to xargs -P are printed, since absolute times
+# on a shared machine are not comparable between invocations.
+#
+#   bench/overhead.sh [N] [ROUNDS]      (defaults: 1000 runs, 3 rounds, 2 jobs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+ROUNDS=${2:-3}
+J=${JOBS:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/kxrun" ./cmd/kxrun
+go build -o "$work/tiny" ./bench/tinytrainer
+go build -o "$work/execloop" ./bench/execloop
+{
+	echo "name: overhead"
+	echo "command: [$work/tiny]"
+	echo "jobs: $J"
+	printf 'seeds: ['; seq -s, 1 "$N" | tr -d '\n'; echo ']'
+	echo "base_features: [a]"
+} > "$work/plan.yaml"
+
+peers=(kxrun xargs execloop)
+command -v parallel >/dev/null && peers+=(parallel)
+
+run_peer() {
+	case $1 in
+	kxrun) rm -rf "$work/exp"; "$work/kxrun" ablation "$work/plan.yaml" --dir "$work/exp" >/dev/null ;;
+	xargs) seq "$N" | xargs -P"$J" -n1 "$work/tiny" >/dev/null ;;
+	execloop) "$work/execloop" "$N" "$J" "$work/tiny" ;;
+	parallel) seq "$N" | parallel -j"$J" --joblog "$work/joblog" "$work/tiny" >/dev/null; rm -f "$work/joblog" ;;
+	esac
+}
+
+declare -A times
+for round in $(seq "$ROUNDS"); do
+	for peer in "${peers[@]}"; do
+		start=$(date +%s.%N)
+		run_peer "$peer"
+		end=$(date +%s.%N)
+		times[$peer]+="$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}') "
+	done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+base=$(echo "${times[xargs]}" | median)
+printf '%d trivial runs, %d at a time, median of %d rounds (%s)\n' "$N" "$J" "$ROUNDS" "$(nproc) CPUs"
+printf '%-10s %10s %12s %10s\n' peer "total s" "per run ms" "vs xargs"
+for peer in "${peers[@]}"; do
+	m=$(echo "${times[$peer]}" | median)
+	awk -v p="$peer" -v m="$m" -v n="$N" -v b="$base" 'BEGIN {printf "%-10s %10.2f %12.2f %9.2fx\n", p, m, m * 1000 / n, m / b}'
+done
