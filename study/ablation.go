@@ -93,6 +93,15 @@ type SweepCounts struct {
 	Failures   []Failure `json:"failures"`
 }
 
+// CountRuns counts what became of a sweep's runs.
+func CountRuns(finished []*Finished) SweepCounts {
+	c := SweepCounts{Failures: []Failure{}}
+	for _, f := range finished {
+		c.count(f)
+	}
+	return c
+}
+
 // count adds a finished run (nil: one that never started) and reports
 // whether it ended ok, with a CV score to use.
 func (c *SweepCounts) count(f *Finished) bool {

@@ -70,12 +70,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		planned, err := study.DryRun(sw.opts, p.Runs())
-		if err != nil {
-			return sweepError(err, sw.opts.Tracker)
-		}
-		printDryRun(opts.stdout, planned)
-		return nil
+		return sw.dryRun(opts.stdout, p.Runs())
 	}
 	fmt.Fprintf(progress, "kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s\n",
 		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
 )
 
@@ -64,44 +63,32 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", err)
 	}
 	if opts.DryRun {
-		planned, err := study.DryRun(sw.opts, runs)
-		if err != nil {
-			return sweepError(err, sw.opts.Tracker)
-		}
-		printDryRun(opts.stdout, planned)
-		return nil
+		return sw.dryRun(opts.stdout, runs)
 	}
 	finished, runErr := study.RunVariant(ctx, sw.opts, runs)
 	sw.close()
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
-	failed, cached := 0, 0
+	counts := study.CountRuns(finished)
 	runsOut := []any{}
 	for _, f := range finished {
-		if f == nil {
-			continue
+		if f != nil {
+			runsOut = append(runsOut, map[string]any{"cached": f.Cached, "record": f.Record})
 		}
-		if f.Record.Status != string(runner.StatusOK) {
-			failed++
-		}
-		if f.Cached {
-			cached++
-		}
-		runsOut = append(runsOut, map[string]any{"cached": f.Cached, "record": f.Record})
 	}
 	if opts.JSON {
 		if err := writeJSON(opts.stdout, map[string]any{"plan": p.Name, "variant": opts.Variant, "runs": runsOut}); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, cached, failed)
+		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, counts.Cached, counts.Failed+counts.Cancelled)
 	}
 	printSaved(progress, sw.opts.Tracker.CSVPath())
 	switch {
 	case runErr != nil:
 		return runErr
-	case failed > 0:
+	case counts.Failed+counts.Cancelled > 0:
 		return errRunsFailed
 	}
 	return nil

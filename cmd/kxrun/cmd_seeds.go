@@ -98,12 +98,7 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		planned, err := study.DryRun(sw.opts, runs)
-		if err != nil {
-			return sweepError(err, sw.opts.Tracker)
-		}
-		printDryRun(opts.stdout, planned)
-		return nil
+		return sw.dryRun(opts.stdout, runs)
 	}
 	fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
 		p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))

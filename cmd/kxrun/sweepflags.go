@@ -81,7 +81,16 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	return s, nil
 }
 
-// printDryRun lists what a sweep would do.
+// dryRun lists what a sweep of runs would do, running nothing.
+func (s *sweepSetup) dryRun(w io.Writer, runs []plan.RunSpec) error {
+	planned, err := study.DryRun(s.opts, runs)
+	if err != nil {
+		return sweepError(err, s.opts.Tracker)
+	}
+	printDryRun(w, planned)
+	return nil
+}
+
 func printDryRun(w io.Writer, planned []study.Planned) {
 	would := 0
 	for _, pl := range planned {
