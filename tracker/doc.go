@@ -11,10 +11,12 @@
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress
 //
-// Durability: every file is written under a temporary name, synced and
-// renamed, and its directory synced. A run's files are all in place before
-// its row is appended to runs.csv in a single write, so a crash at any
-// moment leaves no row pointing to missing files. The details file is
+// Durability: every file is written under a temporary name and renamed
+// into place. A run's files are all in place and made durable by one sync
+// of the file system (syncfs: data, names and renames at once) before its
+// row is appended to runs.csv in a single synced write, so a crash at any
+// moment leaves no row pointing to missing files. Rewrites of runs.csv and
+// reports are synced file by file. The details file is
 // written first: an id whose details exist is never handed out again, even
 // when a crash prevented its row. Appends and rewrites hold an exclusive
 // lock so that several kxrun processes can share one tracker.

@@ -186,35 +186,29 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
-	if err := writeFileAtomic(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
+	// Every file goes into place unsynced; one sync of the file system
+	// then makes them all durable before the row, the commit point, is
+	// appended (and synced) last.
+	if err := placeFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write details of %s: %w", rec.RunID, err)
 	}
-	dirty := map[string]bool{detailsDir: true}
 	if files.Log != "" {
-		if err := syncFile(files.Log); err != nil {
-			return fmt.Errorf("sync log: %w", err)
-		}
 		if err := os.Rename(files.Log, t.path(rec.Log)); err != nil {
 			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
 		}
-		dirty[logsDir] = true
 	}
 	for _, a := range files.Artifacts {
 		if err := t.keepArtifact(a, t.path(rec.Artifacts[a.Kind].Path)); err != nil {
 			return fmt.Errorf("keep %s of %s: %w", a.Kind, rec.RunID, err)
 		}
-		dirty[artsDir] = true
 	}
 	if files.Config != nil {
-		if err := writeFileAtomic(t.path(rec.Config), files.Config, 0o644); err != nil {
+		if err := placeFile(t.path(rec.Config), files.Config, 0o644); err != nil {
 			return fmt.Errorf("write config of %s: %w", rec.RunID, err)
 		}
-		dirty[configsDir] = true
 	}
-	for d := range dirty {
-		if err := syncDir(t.path(d)); err != nil {
-			return err
-		}
+	if err := syncFS(t.Dir); err != nil {
+		return err
 	}
 	return t.appendRows([]Row{RowOf(rec)})
 }
@@ -223,10 +217,7 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 // lives elsewhere, checking that the bytes are those that were validated.
 func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 	if a.Move {
-		if err := syncFile(a.Path); err != nil {
-			return err
-		}
-		return os.Rename(a.Path, dst)
+		return os.Rename(a.Path, dst) // made durable with the commit's syncFS
 	}
 	tmp := dst + ".tmp" + strconv.Itoa(os.Getpid())
 	os.Remove(tmp)
