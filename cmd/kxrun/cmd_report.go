@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -127,7 +129,11 @@ func printSaved(w io.Writer, paths ...string) {
 		if i > 0 {
 			fmt.Fprint(w, ",")
 		}
-		fmt.Fprint(w, " ", displayPath(p))
+		shown := displayPath(p)
+		if strings.HasSuffix(p, string(filepath.Separator)) {
+			shown += string(filepath.Separator) // a directory stays marked as one
+		}
+		fmt.Fprint(w, " ", shown)
 	}
 	fmt.Fprintln(w)
 }
