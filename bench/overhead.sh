@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 N=${1:-1000}
 ROUNDS=${2:-3}
 J=${JOBS:-2}
-work=$(mktemp -d)
+work=$(mktemp -d -p "${TMPDIR:-/tmp}")
 trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/kxrun" ./cmd/kxrun
@@ -29,7 +29,10 @@ command -v parallel >/dev/null && peers+=(parallel)
 
 run_peer() {
 	case $1 in
-	kxrun) rm -rf "$work/exp"; "$work/kxrun" ablation "$work/plan.yaml" --dir "$work/exp" >/dev/null ;;
+	# A new tracker each round, deleted only at the end: on ext4, files
+	# created right after many were deleted are slow to allocate, which
+	# would measure the previous round's clean-up.
+	kxrun) "$work/kxrun" ablation "$work/plan.yaml" --dir "$(mktemp -d -p "$work")/exp" >/dev/null ;;
 	xargs) seq "$N" | xargs -P"$J" -n1 "$work/tiny" >/dev/null ;;
 	execloop) "$work/execloop" "$N" "$J" "$work/tiny" ;;
 	parallel) seq "$N" | parallel -j"$J" --joblog "$work/joblog" "$work/tiny" >/dev/null; rm -f "$work/joblog" ;;

@@ -53,9 +53,47 @@ func (s *sweep) noteBest(rec *tracker.Record) {
 	}
 }
 
+// statusEvery bounds how often the status file is rewritten: each write
+// creates a file, and on ext4 a sweep of short runs that churns through
+// files slows down as it goes (inode allocation skips recently deleted
+// inodes). A skipped write is made up for by a timer, so the file is never
+// more than statusEvery behind.
+const statusEvery = 250 * time.Millisecond
+
+// writeStatus publishes the status now or soon; the caller holds s.mu.
 func (s *sweep) writeStatus() {
-	s.status.Updated = time.Now()
+	now := time.Now()
+	if wait := statusEvery - now.Sub(s.statusWritten); wait > 0 {
+		if s.statusTimer == nil {
+			s.statusTimer = time.AfterFunc(wait, func() {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.statusTimer = nil
+				if !s.statusDone {
+					s.flushStatus()
+				}
+			})
+		}
+		return
+	}
+	s.flushStatus()
+}
+
+func (s *sweep) flushStatus() {
+	s.statusWritten = time.Now()
+	s.status.Updated = s.statusWritten
 	// Progress is a convenience: a status that cannot be written must not
 	// stop the sweep.
 	_ = s.opts.Tracker.WriteStatus(s.status)
+}
+
+// endStatus withdraws the status when the sweep ends.
+func (s *sweep) endStatus() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statusDone = true
+	if s.statusTimer != nil {
+		s.statusTimer.Stop()
+	}
+	s.opts.Tracker.RemoveStatus(os.Getpid())
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -68,7 +67,12 @@ type sweep struct {
 	scores   map[refKey]float64 // ok runs' CV, for the per-run gain
 	variants map[string]plan.Variant
 	status   *tracker.SweepStatus
-	inputs   map[string]string // hashes of the plan's inputs
+	// statusWritten is when the status file was last written; a timer
+	// writes what a throttled update skipped, until the sweep is done.
+	statusWritten time.Time
+	statusTimer   *time.Timer
+	statusDone    bool
+	inputs        map[string]string // hashes of the plan's inputs
 }
 
 type refKey struct {
@@ -157,7 +161,7 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		s.finished[i] = &Finished{Spec: pl.Spec, Record: rec, Cached: true}
 	}
 	s.startStatus(len(planned), len(planned)-len(fresh))
-	defer s.opts.Tracker.RemoveStatus(os.Getpid())
+	defer s.endStatus()
 	s.mu.Lock()
 	for _, f := range s.finished {
 		if f != nil {
