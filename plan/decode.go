@@ -543,29 +543,29 @@ func (d *decoder) alpha(p *Plan, k, v *yaml.Node) {
 }
 
 func (d *decoder) name(p *Plan, k, v *yaml.Node) {
-	s, ok := d.str("name", v)
-	if !ok {
-		return
+	if s, ok := d.fileName("name", v); ok {
+		p.Name = s
 	}
-	if !validName(s) {
-		d.errorf(v, fmt.Sprintf("for example %q", sanitizeName(s)),
-			"name %q is not usable in file names: use only letters, digits, '_', '.' and '-'", s)
-		return
-	}
-	p.Name = s
 }
 
 func (d *decoder) model(p *Plan, k, v *yaml.Node) {
-	s, ok := d.str("model", v)
+	if s, ok := d.fileName("model", v); ok {
+		p.Model = s
+	}
+}
+
+// fileName reads a string that becomes part of file names.
+func (d *decoder) fileName(key string, v *yaml.Node) (string, bool) {
+	s, ok := d.str(key, v)
 	if !ok {
-		return
+		return "", false
 	}
 	if !validName(s) {
 		d.errorf(v, fmt.Sprintf("for example %q", sanitizeName(s)),
-			"model %q is not usable in file names: use only letters, digits, '_', '.' and '-'", s)
-		return
+			"%s %q is not usable in file names: use only letters, digits, '_', '.' and '-'", key, s)
+		return "", false
 	}
-	p.Model = s
+	return s, true
 }
 
 func (d *decoder) direction(p *Plan, k, v *yaml.Node) {

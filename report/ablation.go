@@ -46,7 +46,7 @@ func note(v study.VariantSummary) string {
 
 // AblationTable writes the ablation table for the terminal.
 func AblationTable(w io.Writer, s *study.AblationSummary) {
-	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s), seedList(s.Seeds), counts(&s.SweepCounts))
+	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s.Metric, s.Direction), seedList(s.Seeds), counts(&s.SweepCounts))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain\t%s\tp\tverdict\ttest", ciLabel(s))
@@ -103,11 +103,36 @@ func groupsByGain(s *study.AblationSummary) string {
 	return "Groups by leave-one-out gain: " + strings.Join(parts, ", ")
 }
 
-func metricLabel(s *study.AblationSummary) string {
-	if s.Metric == "" {
-		return s.Direction
+// metricLabel is "auc, maximize", or just the direction without a metric.
+func metricLabel(metric, direction string) string {
+	if metric == "" {
+		return direction
 	}
-	return s.Metric + ", " + s.Direction
+	return metric + ", " + direction
+}
+
+// sweepHeader is what every sweep report opens with.
+type sweepHeader struct {
+	title, planFile, competition, metric, direction string
+	started                                         time.Time
+	durationS                                       float64
+	seeds                                           []int64
+	counts                                          *study.SweepCounts
+	interrupted                                     bool
+}
+
+func writeSweepHeader(b *bytes.Buffer, h sweepHeader) {
+	fmt.Fprintf(b, "# %s\n\n", h.title)
+	fmt.Fprintf(b, "- Plan file: `%s`\n", h.planFile)
+	if h.competition != "" {
+		fmt.Fprintf(b, "- Competition: %s\n", h.competition)
+	}
+	fmt.Fprintf(b, "- Started: %s, took %s\n", h.started.Format(time.RFC3339), time.Duration(h.durationS*float64(time.Second)).Round(time.Second))
+	fmt.Fprintf(b, "- Metric: %s; seeds: %s\n", metricLabel(h.metric, h.direction), seedList(h.seeds))
+	fmt.Fprintf(b, "- Runs: %s\n", counts(h.counts))
+	if h.interrupted {
+		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
+	}
 }
 
 func counts(s *study.SweepCounts) string {
@@ -138,17 +163,9 @@ func seedList(seeds []int64) string {
 // AblationMarkdown is the summary a user reads after a sweep.
 func AblationMarkdown(s *study.AblationSummary) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Ablation of `%s`\n\n", s.Plan)
-	fmt.Fprintf(&b, "- Plan file: `%s`\n", s.PlanFile)
-	if s.Competition != "" {
-		fmt.Fprintf(&b, "- Competition: %s\n", s.Competition)
-	}
-	fmt.Fprintf(&b, "- Started: %s, took %s\n", s.Started.Format(time.RFC3339), time.Duration(s.DurationS*float64(time.Second)).Round(time.Second))
-	fmt.Fprintf(&b, "- Metric: %s; seeds: %s\n", metricLabel(s), seedList(s.Seeds))
-	fmt.Fprintf(&b, "- Runs: %s\n", counts(&s.SweepCounts))
-	if s.Interrupted {
-		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
-	}
+	writeSweepHeader(&b, sweepHeader{title: fmt.Sprintf("Ablation of `%s`", s.Plan), planFile: s.PlanFile,
+		competition: s.Competition, metric: s.Metric, direction: s.Direction, started: s.Started,
+		durationS: s.DurationS, seeds: s.Seeds, counts: &s.SweepCounts, interrupted: s.Interrupted})
 	fmt.Fprintf(&b, "- Significance: α = %g (verdicts and %s confidence intervals); smallest gain that matters (`min_gain`): %g\n", s.Alpha, ciLevel(s), s.MinGain)
 	b.WriteString("\n## What each feature group is worth\n\n")
 	b.WriteString("Gain is measured against `all` for `-group` (leave one out) and against `base` for `+group` (add one), averaged over seeds, and is positive when the group helps.\n\n")

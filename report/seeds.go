@@ -13,7 +13,7 @@ import (
 // SeedsTable writes a seed study for the terminal: each seed's CV, then
 // how much the seed moves the score and what to do about it.
 func SeedsTable(w io.Writer, s *study.SeedSummary) {
-	fmt.Fprintf(w, "\nSeed study of %s, variant %s (%s), seeds %s: %s\n", s.Plan, s.Variant, seedMetric(s), seedList(s.Seeds), counts(&s.SweepCounts))
+	fmt.Fprintf(w, "\nSeed study of %s, variant %s (%s), seeds %s: %s\n", s.Plan, s.Variant, metricLabel(s.Metric, s.Direction), seedList(s.Seeds), counts(&s.SweepCounts))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "seed\trun\tCV mean\tCV std over folds\tstatus")
@@ -66,27 +66,12 @@ func targetOrigin(s *study.SeedSummary) string {
 	return "--target-se"
 }
 
-func seedMetric(s *study.SeedSummary) string {
-	if s.Metric == "" {
-		return s.Direction
-	}
-	return s.Metric + ", " + s.Direction
-}
-
 // SeedsMarkdown is the seed study's report.
 func SeedsMarkdown(s *study.SeedSummary) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Seed study of `%s`, variant `%s`\n\n", s.Plan, s.Variant)
-	fmt.Fprintf(&b, "- Plan file: `%s`\n", s.PlanFile)
-	if s.Competition != "" {
-		fmt.Fprintf(&b, "- Competition: %s\n", s.Competition)
-	}
-	fmt.Fprintf(&b, "- Started: %s, took %s\n", s.Started.Format(time.RFC3339), time.Duration(s.DurationS*float64(time.Second)).Round(time.Second))
-	fmt.Fprintf(&b, "- Metric: %s; seeds: %s\n", seedMetric(s), seedList(s.Seeds))
-	fmt.Fprintf(&b, "- Runs: %s\n", counts(&s.SweepCounts))
-	if s.Interrupted {
-		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
-	}
+	writeSweepHeader(&b, sweepHeader{title: fmt.Sprintf("Seed study of `%s`, variant `%s`", s.Plan, s.Variant),
+		planFile: s.PlanFile, competition: s.Competition, metric: s.Metric, direction: s.Direction,
+		started: s.Started, durationS: s.DurationS, seeds: s.Seeds, counts: &s.SweepCounts, interrupted: s.Interrupted})
 	b.WriteString("\n## How much the seed moves the score\n\n")
 	if s.Warning != "" {
 		fmt.Fprintf(&b, "> **Warning**: %s.\n\n", s.Warning)
