@@ -202,20 +202,21 @@ func trainer(args []string) int {
 
 	case "victim":
 		// Waits (up to 10 s) until the intruder has been in its directory.
-		os.WriteFile(filepath.Join(os.Getenv("SYNC_DIR"), "victim-ready"), nil, 0o644)
+		// Says where its run directory is, atomically.
+		ready := filepath.Join(os.Getenv("SYNC_DIR"), "victim-ready")
+		os.WriteFile(ready+".tmp", []byte(runDir), 0o644)
+		os.Rename(ready+".tmp", ready)
 		waitFor(filepath.Join(os.Getenv("SYNC_DIR"), "intruded"), 10*time.Second)
 		writeNpy(filepath.Join(runDir, "oof.npy"), 4, 2)
 		return result("")
 
 	case "intruder":
-		// Writes into the directory of the victim run (seed in args[1]).
+		// Writes into the directory of the victim run.
 		sync := os.Getenv("SYNC_DIR")
 		waitFor(filepath.Join(sync, "victim-ready"), 10*time.Second)
-		dirs, _ := filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(runDir)), "*_all_s"+args[1]+"-*", "run1"))
-		for _, d := range dirs {
-			os.WriteFile(filepath.Join(d, "result.json"), []byte("{\"cv_scores\": [1.0, 1.0] garbage"), 0o644)
-		}
-		os.WriteFile(filepath.Join(sync, "intruded"), []byte(strings.Join(dirs, "\n")), 0o644)
+		victim, _ := os.ReadFile(filepath.Join(sync, "victim-ready"))
+		os.WriteFile(filepath.Join(string(victim), "result.json"), []byte("{\"cv_scores\": [1.0, 1.0] garbage"), 0o644)
+		os.WriteFile(filepath.Join(sync, "intruded"), victim, 0o644)
 		return result("")
 	}
 	fmt.Fprintln(os.Stderr, "hostiletrainer: unknown mode", mode)

@@ -95,6 +95,7 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 		return out
 	}
 	pgid := cmd.Process.Pid
+	addLeader(pgid)
 
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
@@ -110,6 +111,7 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 		killGroup(pgid, syscall.SIGKILL)
 		waitErr = <-waited
 	}
+	removeLeader(pgid)
 	if ctx.Err() != nil && errors.Is(context.Cause(ctx), errTimeout) {
 		out.TimedOut = true
 		out.Cancelled = false

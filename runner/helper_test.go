@@ -84,6 +84,36 @@ func fakeTrainer(mode string) int {
 		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
 		fmt.Println(`{"cv_scores": [0.5]}`)
 		return 0
+	case "setsid-chain":
+		// Leaves a process in a session of its own which itself keeps a
+		// child: both are out of the group, the child under a live parent
+		// that is not kxrun.
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=setsid-middle")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			return 9
+		}
+		for !fileExists(filepath.Join(runDir, "chain.pids")) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		fmt.Println(`{"cv_scores": [0.5]}`)
+		return 0
+	case "setsid-middle":
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
+		if err := cmd.Start(); err != nil {
+			return 9
+		}
+		pids := fmt.Sprintf("%d %d", os.Getpid(), cmd.Process.Pid)
+		os.WriteFile(filepath.Join(runDir, "chain.tmp"), []byte(pids), 0o644)
+		os.Rename(filepath.Join(runDir, "chain.tmp"), filepath.Join(runDir, "chain.pids"))
+		time.Sleep(time.Hour)
+		return 0
+	case "sleep-ok":
+		time.Sleep(time.Second)
+		fmt.Println(`{"cv_scores": [0.5]}`)
+		return 0
 	case "flood":
 		line := strings.Repeat("x", 1023) + "\n"
 		buf := []byte(strings.Repeat(line, 1024)) // 1 MiB
@@ -130,6 +160,11 @@ func fakeTrainer(mode string) int {
 	}
 	fmt.Fprintln(os.Stderr, "unknown mode", mode)
 	return 99
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // writeNpy writes a float64 vector 0..n-1 in .npy format by hand, so the

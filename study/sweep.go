@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -62,7 +63,8 @@ type sweep struct {
 	specs []*runner.Spec
 
 	mu       sync.Mutex
-	stages   []*tracker.Stage
+	staging  *tracker.Staging
+	running  []*running // by spec index; each spec is handled by one goroutine
 	finished []*Finished
 	scores   map[refKey]float64 // ok runs' CV, for the per-run gain
 	variants map[string]plan.Variant
@@ -73,6 +75,14 @@ type sweep struct {
 	statusTimer   *time.Timer
 	statusDone    bool
 	inputs        map[string]string // hashes of the plan's inputs
+	committer     *committer
+}
+
+// running is where a run that has not finished yet happens.
+type running struct {
+	slot    *tracker.Slot
+	logPath string
+	log     *os.File
 }
 
 type refKey struct {
@@ -138,7 +148,7 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	s := &sweep{
 		opts:     opts,
 		inputs:   inputs,
-		stages:   make([]*tracker.Stage, len(planned)),
+		running:  make([]*running, len(planned)),
 		finished: make([]*Finished, len(planned)),
 		scores:   map[refKey]float64{},
 		variants: map[string]plan.Variant{},
@@ -171,31 +181,45 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	}
 	s.mu.Unlock()
 
+	if s.staging, err = opts.Tracker.NewStaging(); err != nil {
+		return nil, err
+	}
+	s.committer = newCommitter(s)
 	_, err = runner.Run(ctx, fresh, runner.Options{
 		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
 	}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
-	for _, st := range s.stages {
-		if st != nil {
-			st.Remove() // stages of runs that could not be committed
+	// Runs that ended are logged even when the sweep was interrupted; a
+	// failed commit is the error that stopped it.
+	if cerr := s.committer.close(); cerr != nil {
+		err = cerr
+	}
+	for _, r := range s.running {
+		if r != nil {
+			r.log.Close() // a run that never finished
 		}
 	}
+	s.staging.Remove() // and the files of runs that could not be committed
 	return s.finished, err
 }
 
 func (s *sweep) prepare(spec *runner.Spec, attempt int) (*runner.Workspace, error) {
-	st := s.stages[spec.Index] // each spec is handled by one goroutine
-	if st == nil {
-		var err error
-		if st, err = s.opts.Tracker.NewStage(spec.Name); err != nil {
+	r := s.running[spec.Index]
+	if r == nil {
+		slot, err := s.staging.Slot()
+		if err != nil {
 			return nil, err
 		}
-		s.stages[spec.Index] = st
+		r = &running{slot: slot}
+		if r.logPath, r.log, err = s.staging.NewLog(); err != nil {
+			s.staging.Release(slot)
+			return nil, err
+		}
+		s.running[spec.Index] = r
 	}
-	runDir, specPath, err := st.Attempt(attempt)
-	if err != nil {
+	if err := r.slot.Attempt(); err != nil {
 		return nil, err
 	}
-	return &runner.Workspace{RunDir: runDir, SpecPath: specPath, Log: st.Log()}, nil
+	return &runner.Workspace{RunDir: r.slot.RunDir, SpecPath: r.slot.SpecPath, Log: r.log}, nil
 }
 
 func (s *sweep) started(spec *runner.Spec, attempt int) {
@@ -210,38 +234,48 @@ func (s *sweep) started(spec *runner.Spec, attempt int) {
 	}
 }
 
+// finish hands a run that ended to the committer, its files moved out of
+// its slot so that the next run can have the slot at once.
 func (s *sweep) finish(res *runner.Result) error {
-	st := s.stages[res.Spec.Index]
+	r := s.running[res.Spec.Index]
+	s.running[res.Spec.Index] = nil
+	defer s.staging.Release(r.slot)
 	rec := recordOf(s.opts.Plan, s.opts.Source, res)
 	rec.Fingerprint, rec.Inputs, rec.GPU = res.Spec.Fingerprint, s.inputs, res.GPU
-	files := tracker.Files{Log: st.LogPath}
+	files := tracker.Files{Log: r.logPath}
+	if err := r.log.Close(); err != nil {
+		return fmt.Errorf("close log of %s: %w", res.Spec.Name, err)
+	}
 	for _, a := range res.Artifacts {
-		files.Artifacts = append(files.Artifacts, tracker.ArtifactFile{
-			Kind: a.Kind, Path: a.Path, Move: a.InRunDir, Info: a.Info,
-		})
+		af := tracker.ArtifactFile{Kind: a.Kind, Path: a.Path, Move: a.InRunDir, Info: a.Info}
+		if a.InRunDir {
+			kept, err := s.staging.Keep(a.Path)
+			if err != nil {
+				return fmt.Errorf("keep %s of %s: %w", a.Kind, res.Spec.Name, err)
+			}
+			af.Path, af.Source = kept, a.Path
+		}
+		files.Artifacts = append(files.Artifacts, af)
 	}
 	cfg, err := configOf(s.opts.Plan, res.Spec)
 	if err != nil {
 		return err
 	}
 	files.Config = cfg
-	if err := st.CloseLog(); err != nil {
-		return fmt.Errorf("close log of %s: %w", res.Spec.Name, err)
-	}
-	nb, err := s.opts.Tracker.Commit(rec, files)
-	if err != nil {
-		return fmt.Errorf("could not log run %s: %w", res.Spec.Name, err)
-	}
-	st.Remove()
-	s.stages[res.Spec.Index] = nil
+	return s.committer.add(queued{
+		pending: tracker.Pending{Record: rec, Files: files},
+		finish:  &Finished{Spec: res.Spec, Record: rec},
+	})
+}
 
+// logged reports a run whose row is in runs.csv.
+func (s *sweep) logged(f *Finished, nb tracker.Neighbours) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := &Finished{Spec: res.Spec, Record: rec}
-	s.finished[res.Spec.Index] = f
+	s.finished[f.Spec.Index] = f
 	s.noteScore(f)
-	line := s.runLine(rec)
-	if d := DeltaText(rec, nb); d != "" {
+	line := s.runLine(f.Record)
+	if d := DeltaText(f.Record, nb); d != "" {
 		line += "  (" + d + ")"
 	}
 	if s.opts.Progress != nil {
@@ -251,7 +285,6 @@ func (s *sweep) finish(res *runner.Result) error {
 	if s.opts.Events != nil {
 		s.opts.Events.RunFinished(f)
 	}
-	return nil
 }
 
 // report prints a cached run; the caller holds s.mu.

@@ -12,19 +12,23 @@ func BenchmarkCommit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	st, err := tr.NewStaging()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Remove()
 	b.ResetTimer()
 	for i := range b.N {
-		st, err := tr.NewStage("bench")
+		logPath, log, err := st.NewLog()
 		if err != nil {
 			b.Fatal(err)
 		}
-		st.Log().WriteString("training output\n")
-		st.CloseLog()
+		log.WriteString("training output\n")
+		log.Close()
 		rec := sampleRecord(fmt.Sprintf("bench_%d", i), 0.5)
-		if _, err := tr.Commit(rec, Files{Log: st.LogPath, Config: []byte(fmt.Sprintf("seed: %d\n", i))}); err != nil {
+		if _, err := tr.Commit(rec, Files{Log: logPath, Config: []byte(fmt.Sprintf("seed: %d\n", i))}); err != nil {
 			b.Fatal(err)
 		}
-		st.Remove()
 	}
 }
 

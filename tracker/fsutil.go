@@ -12,18 +12,7 @@ import (
 // a rename, so that readers see the old content or the new, never a part.
 // The directory is not synced; callers batch that with syncDir.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	return writeFileRenamed(path, data, perm, true)
-}
-
-// placeFile is writeFileAtomic without the sync, for a commit that makes
-// all its files durable at once with syncFS.
-func placeFile(path string, data []byte, perm os.FileMode) error {
-	return writeFileRenamed(path, data, perm, false)
-}
-
-func writeFileRenamed(path string, data []byte, perm os.FileMode, sync bool) error {
-	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
@@ -41,10 +30,8 @@ func writeFileRenamed(path string, data []byte, perm os.FileMode, sync bool) err
 	if err := f.Chmod(perm); err != nil {
 		return err
 	}
-	if sync {
-		if err := f.Sync(); err != nil {
-			return err
-		}
+	if err := f.Sync(); err != nil {
+		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
@@ -54,6 +41,26 @@ func writeFileRenamed(path string, data []byte, perm os.FileMode, sync bool) err
 	}
 	ok = true
 	return nil
+}
+
+// createFile writes data to a new file at path, unsynced, for a commit
+// that makes all its files durable at once with syncFS. There is no
+// temporary name: nothing reads a run's files before its row is appended,
+// and a file left half-written by a crash belongs to no committed run (its
+// id is never handed out again; a config then gets a run-specific name).
+func createFile(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // syncFS makes everything written to the file system holding dir durable:

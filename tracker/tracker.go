@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,10 +110,11 @@ func (t *Tracker) CSVPath() string { return t.path(csvName) }
 
 // ArtifactFile is an array to keep with a run.
 type ArtifactFile struct {
-	Kind string // "oof" or "test"
-	Path string // where it is now
-	Move bool   // may be renamed (it belongs to the run); otherwise copied
-	Info npyfile.Info
+	Kind   string // "oof" or "test"
+	Path   string // where it is now
+	Source string // where the trainer wrote it, if not Path
+	Move   bool   // may be renamed (it belongs to the run); otherwise copied
+	Info   npyfile.Info
 }
 
 // Files are what a run produced besides its record.
@@ -126,28 +128,75 @@ type Files struct {
 // into place, writes its details and finally appends its row to runs.csv.
 // rec is updated with its id and the paths of what was kept.
 func (t *Tracker) Commit(rec *Record, files Files) (Neighbours, error) {
+	nbs, err := t.CommitBatch([]Pending{{Record: rec, Files: files}})
+	if err != nil {
+		return Neighbours{}, err
+	}
+	return nbs[0], nil
+}
+
+// Pending is a run waiting to be committed.
+type Pending struct {
+	Record *Record
+	Files  Files
+}
+
+// CommitBatch commits runs in their order as Commit would one by one, but
+// under one lock, with one sync of the file system and one append for all
+// their rows: runs that end while others are being committed cost a
+// fraction of a commit each. If a run's files cannot be kept, the runs
+// before it are still committed: the result holds their neighbours, and
+// the error is about the first run that was not.
+func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l, err := acquire(t.path(lockName))
 	if err != nil {
-		return Neighbours{}, err
+		return nil, err
 	}
 	defer l.release()
 
 	if err := t.refreshBaseline(); err != nil {
-		return Neighbours{}, err
+		return nil, err
 	}
 	if err := t.refresh(true); err != nil {
-		return Neighbours{}, err
+		return nil, err
 	}
-	nb := Neighbours{Previous: t.seen.lastOK, Baseline: t.seen.baseline}
-	if t.seen.baselineID == "" {
-		nb.Baseline = t.seen.firstOK
+	nbs := make([]Neighbours, 0, len(runs))
+	rows := make([]Row, 0, len(runs))
+	var placeErr error
+	for _, p := range runs {
+		if placeErr = t.placeLocked(p.Record, p.Files); placeErr != nil {
+			break
+		}
+		nb := Neighbours{Previous: t.seen.lastOK, Baseline: t.seen.baseline}
+		if t.seen.baselineID == "" {
+			nb.Baseline = t.seen.firstOK
+		}
+		nbs = append(nbs, nb)
+		rows = append(rows, RowOf(p.Record))
+		// Later runs of the batch are numbered and compared after this
+		// one, as if it had been appended already.
+		t.note(&rows[len(rows)-1])
 	}
-	return nb, t.commitLocked(rec, files)
+	if len(rows) == 0 {
+		return nil, placeErr
+	}
+	if err := syncFS(t.Dir); err != nil {
+		t.forget()
+		return nil, err
+	}
+	if err := t.appendRows(rows); err != nil {
+		t.forget()
+		return nil, err
+	}
+	t.saveSummary()
+	return nbs, placeErr
 }
 
-func (t *Tracker) commitLocked(rec *Record, files Files) error {
+// placeLocked gives rec the next free id and puts its files in place,
+// unsynced: the caller syncs them all before appending the rows.
+func (t *Tracker) placeLocked(rec *Record, files Files) error {
 	var err error
 	n := t.seen.lastNum + 1
 	// An id whose details exist was handed out by a commit that crashed
@@ -171,12 +220,13 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 		}
 		rec.Artifacts[a.Kind] = &Artifact{
 			Path:   filepath.Join(artsDir, fmt.Sprintf("%s_%s_v%d.npy", a.Kind, safeName(rec.ModelType), n)),
-			Source: a.Path, Descr: a.Info.Descr, Dtype: a.Info.Dtype, Shape: a.Info.Shape,
+			Source: cmp.Or(a.Source, a.Path), Descr: a.Info.Descr, Dtype: a.Info.Dtype, Shape: a.Info.Shape,
 			FortranOrder: a.Info.FortranOrder, Bytes: a.Info.Size, SHA256: a.Info.SHA256,
 		}
 	}
+	writeConfig := false
 	if files.Config != nil {
-		rec.Config, err = t.configPath(rec.Name, rec.RunID, files.Config)
+		rec.Config, writeConfig, err = t.configPath(rec.Name, rec.RunID, files.Config)
 		if err != nil {
 			return err
 		}
@@ -186,10 +236,7 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
-	// Every file goes into place unsynced; one sync of the file system
-	// then makes them all durable before the row, the commit point, is
-	// appended (and synced) last.
-	if err := placeFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
+	if err := createFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write details of %s: %w", rec.RunID, err)
 	}
 	if files.Log != "" {
@@ -202,15 +249,12 @@ func (t *Tracker) commitLocked(rec *Record, files Files) error {
 			return fmt.Errorf("keep %s of %s: %w", a.Kind, rec.RunID, err)
 		}
 	}
-	if files.Config != nil {
-		if err := placeFile(t.path(rec.Config), files.Config, 0o644); err != nil {
+	if writeConfig {
+		if err := createFile(t.path(rec.Config), files.Config, 0o644); err != nil {
 			return fmt.Errorf("write config of %s: %w", rec.RunID, err)
 		}
 	}
-	if err := syncFS(t.Dir); err != nil {
-		return err
-	}
-	return t.appendRows([]Row{RowOf(rec)})
+	return nil
 }
 
 // keepArtifact renames a run's own array into place, or copies one that
@@ -235,23 +279,24 @@ func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 
 // configPath picks configs/<name>.yaml, unless a different config already
 // has that name (the plan changed since): then the run id tells them apart.
-func (t *Tracker) configPath(name, runID string, content []byte) (string, error) {
-	rel := filepath.Join(configsDir, safeName(name)+".yaml")
+// write is false when the same config is there already.
+func (t *Tracker) configPath(name, runID string, content []byte) (rel string, write bool, err error) {
+	rel = filepath.Join(configsDir, safeName(name)+".yaml")
 	old, err := os.ReadFile(t.path(rel))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return rel, nil
+		return rel, true, nil
 	case err != nil:
-		return "", err
+		return "", false, err
 	case bytes.Equal(old, content):
-		return rel, nil
+		return rel, false, nil
 	}
-	return filepath.Join(configsDir, safeName(name)+"."+runID+".yaml"), nil
+	return filepath.Join(configsDir, safeName(name)+"."+runID+".yaml"), true, nil
 }
 
 // appendRows appends rows to runs.csv in one write and syncs it. The caller
-// holds the lock and has refreshed t.seen. A failed write is undone so that
-// the file never keeps a partial row.
+// holds the lock, has refreshed t.seen and notes the rows. A failed write
+// is undone so that the file never keeps a partial row.
 func (t *Tracker) appendRows(rows []Row) error {
 	path := t.CSVPath()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
@@ -283,9 +328,6 @@ func (t *Tracker) appendRows(rows []Row) error {
 	}
 	if nfi, err := f.Stat(); err == nil {
 		t.seen.info, t.seen.size = nfi, nfi.Size()
-	}
-	for i := range rows {
-		t.note(&rows[i])
 	}
 	return nil
 }
@@ -345,6 +387,9 @@ func (t *Tracker) refresh(repair bool) error {
 			t.note(&p.rows[i])
 		}
 	} else {
+		if t.loadSummary(fi) {
+			return nil
+		}
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err

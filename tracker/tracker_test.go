@@ -87,16 +87,23 @@ func TestCommitKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := tr.NewStage("p_all_s42")
+	st, err := tr.NewStaging()
 	if err != nil {
 		t.Fatal(err)
 	}
-	runDir, _, err := st.Attempt(1)
+	slot, err := st.Slot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintln(st.Log(), "training output")
-	oof := filepath.Join(runDir, "oof.npy")
+	if err := slot.Attempt(); err != nil {
+		t.Fatal(err)
+	}
+	logPath, log, err := st.NewLog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(log, "training output")
+	oof := filepath.Join(slot.RunDir, "oof.npy")
 	writeNpy(t, oof, make([]float64, 10))
 	elsewhere := filepath.Join(t.TempDir(), "test.npy") // outside the run: copied, kept
 	writeNpy(t, elsewhere, make([]float64, 4))
@@ -112,9 +119,9 @@ func TestCommitKeepsEverything(t *testing.T) {
 	rec := sampleRecord("p_all_s42", 0.8)
 	rec.LBScore = fp(0)
 	rec.Notes = "commas, \"quotes\"\nand newlines"
-	st.CloseLog()
+	log.Close()
 	_, err = tr.Commit(rec, Files{
-		Log: st.LogPath,
+		Log: logPath,
 		Artifacts: []ArtifactFile{
 			{Kind: "oof", Path: oof, Move: true, Info: oofInfo},
 			{Kind: "test", Path: elsewhere, Move: false, Info: testInfo},

@@ -1,0 +1,110 @@
+package tracker
+
+import (
+	"encoding/json"
+	"os"
+	"syscall"
+)
+
+// A commit needs little of the history: the last run number, the last ok
+// run, the first ok run and the baseline. A process that has not read
+// runs.csv yet (every `kxrun log` is a new process) would have to read it
+// all to find them, a cost that grows with the history. The summary keeps
+// them, with the identity of the runs.csv they were read from, in a small
+// file rewritten after each commit. It is only a cache: when it does not
+// match runs.csv exactly (another version of kxrun, a crash between the
+// append and the summary, a rewrite by `kxrun lb`), runs.csv is read in
+// full as before, and the summary written again.
+
+const summaryName = "summary.json"
+
+type summary struct {
+	Dev, Ino uint64
+	Size     int64
+	MtimeNs  int64
+	LastNum  int
+	// CSV is the header and the rows named below, in runs.csv's encoding.
+	CSV                       string
+	LastOK, FirstOK, Baseline int // 1-based positions in CSV, 0 for none
+	BaselineID                string
+}
+
+func (t *Tracker) summaryPath() string { return t.path(workName, summaryName) }
+
+func identity(fi os.FileInfo) (dev, ino uint64, mtime int64, ok bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	return uint64(st.Dev), st.Ino, fi.ModTime().UnixNano(), true
+}
+
+// saveSummary records what t.seen knows. The caller holds the lock and
+// t.seen is up to date with runs.csv. Errors are ignored: the summary is
+// a cache.
+func (t *Tracker) saveSummary() {
+	fi := t.seen.info
+	if fi == nil || t.seen.index == nil || fi.Size() != t.seen.size {
+		return
+	}
+	dev, ino, mtime, ok := identity(fi)
+	if !ok {
+		return
+	}
+	s := summary{Dev: dev, Ino: ino, Size: t.seen.size, MtimeNs: mtime, LastNum: t.seen.lastNum, BaselineID: t.seen.baselineID}
+	var rows []Row
+	pos := func(r *Row) int {
+		if r == nil {
+			return 0
+		}
+		rows = append(rows, *r)
+		return len(rows)
+	}
+	s.LastOK, s.FirstOK, s.Baseline = pos(t.seen.lastOK), pos(t.seen.firstOK), pos(t.seen.baseline)
+	s.CSV = string(encodeRows(rows, headerOf(t.seen.index), true))
+	data, err := json.Marshal(s)
+	if err != nil {
+		return
+	}
+	_ = os.WriteFile(t.summaryPath(), data, 0o644)
+}
+
+// loadSummary fills t.seen from the summary if it describes runs.csv as it
+// is (fi), and reports whether it did.
+func (t *Tracker) loadSummary(fi os.FileInfo) bool {
+	data, err := os.ReadFile(t.summaryPath())
+	if err != nil {
+		return false
+	}
+	var s summary
+	if json.Unmarshal(data, &s) != nil {
+		return false
+	}
+	dev, ino, mtime, ok := identity(fi)
+	if !ok || s.Dev != dev || s.Ino != ino || s.Size != fi.Size() || s.MtimeNs != mtime || s.BaselineID != t.seen.baselineID {
+		return false
+	}
+	p, err := parseCSV([]byte(s.CSV), t.summaryPath())
+	if err != nil || p.torn || len(p.warnings) > 0 {
+		return false
+	}
+	row := func(i int) (*Row, bool) {
+		if i == 0 {
+			return nil, true
+		}
+		if i < 0 || i > len(p.rows) {
+			return nil, false
+		}
+		return &p.rows[i-1], true
+	}
+	lastOK, ok1 := row(s.LastOK)
+	firstOK, ok2 := row(s.FirstOK)
+	baseline, ok3 := row(s.Baseline)
+	if !ok1 || !ok2 || !ok3 {
+		return false
+	}
+	t.forget()
+	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = fi, p.index, s.Size, s.LastNum
+	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = lastOK, firstOK, baseline
+	return true
+}

@@ -1,0 +1,82 @@
+package tracker
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// A new process logs a run without reading the history: it finds the last
+// number and the runs to compare with in the summary. Shown by damaging
+// an old row in place (same size and time): a full read would fail.
+func TestNewProcessCommitsFromTheSummary(t *testing.T) {
+	dir := t.TempDir()
+	commitN(t, Open2(t, dir), "a", "b", "c")
+	path := Open2(t, dir).CSVPath()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	first := bytes.IndexByte(data, '\n') + 1
+	data[first] = '"' // an unbalanced quote: the rest is one field
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	if rows, _, err := Open2(t, dir).Runs(); err == nil && len(rows) == 3 {
+		t.Fatal("the damaged row went unnoticed by a full read: the test proves nothing")
+	}
+
+	rec := sampleRecord("d", 0.9)
+	nb, err := Open2(t, dir).Commit(rec, Files{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.RunID != "run_004" || nb.Previous == nil || nb.Previous.RunID != "run_003" || nb.Baseline == nil || nb.Baseline.Name != "a" {
+		t.Errorf("got %s, previous %+v, baseline %+v", rec.RunID, nb.Previous, nb.Baseline)
+	}
+}
+
+// The summary is not trusted once runs.csv changed without it: a rewrite
+// (an LB score set), an append by a process that did not update it, a new
+// baseline.
+func TestStaleSummaryIsNotUsed(t *testing.T) {
+	dir := t.TempDir()
+	commitN(t, Open2(t, dir), "a", "b")
+	if _, err := Open2(t, dir).SetLB("run_002", fp(0.77)); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := Open2(t, dir).Commit(sampleRecord("c", 0.5), Files{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Previous == nil || nb.Previous.LBScore == nil || *nb.Previous.LBScore != 0.77 {
+		t.Errorf("previous run %+v: the LB score set since is missing", nb.Previous)
+	}
+
+	// An append the summary does not know of.
+	tr := Open2(t, dir)
+	summary, _ := os.ReadFile(tr.summaryPath())
+	commitN(t, tr, "d")
+	os.WriteFile(tr.summaryPath(), summary, 0o644)
+	rec := sampleRecord("e", 0.5)
+	nb, err = Open2(t, dir).Commit(rec, Files{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.RunID != "run_005" || nb.Previous.Name != "d" {
+		t.Errorf("got %s after %s", rec.RunID, nb.Previous.Name)
+	}
+
+	if _, err := Open2(t, dir).SetBaseline("run_002"); err != nil {
+		t.Fatal(err)
+	}
+	nb, err = Open2(t, dir).Commit(sampleRecord("f", 0.5), Files{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Baseline == nil || nb.Baseline.RunID != "run_002" {
+		t.Errorf("baseline %+v, want run_002", nb.Baseline)
+	}
+}
