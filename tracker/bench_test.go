@@ -5,30 +5,41 @@ import (
 	"testing"
 )
 
-// BenchmarkCommit is the durable logging of one run with a log and a
-// config: details, log, config, row, each synced.
+// BenchmarkCommit is the durable logging of runs with a log and a config
+// (details, log, config, row), one at a time and in batches as a sweep's
+// committer makes them when runs end together. ns/op is per run.
 func BenchmarkCommit(b *testing.B) {
-	tr, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := tr.NewStaging()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Remove()
-	b.ResetTimer()
-	for i := range b.N {
-		logPath, log, err := st.NewLog()
-		if err != nil {
-			b.Fatal(err)
-		}
-		log.WriteString("training output\n")
-		log.Close()
-		rec := sampleRecord(fmt.Sprintf("bench_%d", i), 0.5)
-		if _, err := tr.Commit(rec, Files{Log: logPath, Config: []byte(fmt.Sprintf("seed: %d\n", i))}); err != nil {
-			b.Fatal(err)
-		}
+	for _, batch := range []int{1, 4, 16} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			tr, err := Open(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, err := tr.NewStaging()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Remove()
+			b.ResetTimer()
+			for i := 0; i < b.N; i += batch {
+				var pending []Pending
+				for j := i; j < min(i+batch, b.N); j++ {
+					logPath, log, err := st.NewLog()
+					if err != nil {
+						b.Fatal(err)
+					}
+					log.WriteString("training output\n")
+					log.Close()
+					pending = append(pending, Pending{
+						Record: sampleRecord(fmt.Sprintf("bench_%d", j), 0.5),
+						Files:  Files{Log: logPath, Config: []byte(fmt.Sprintf("seed: %d\n", j))},
+					})
+				}
+				if _, err := tr.CommitBatch(pending); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
