@@ -53,28 +53,10 @@ func Inspect(path string) (Info, error) {
 
 	h := sha256.New()
 	// The header bytes are hashed as they are read so the file is read once.
-	r := io.TeeReader(f, h)
-	hdr, version, hdrLen, err := readHeader(r, size)
+	info, _, want, err := validate(path, io.TeeReader(f, h), size)
 	if err != nil {
-		return Info{}, asError(path, err)
+		return Info{}, err
 	}
-	want, err := hdr.dataBytes()
-	if err == nil && want > math.MaxInt64-hdrLen {
-		err = reasonf("bad shape: %s of %s overflows a 64-bit file size", formatShape(hdr.shape), hdr.dtype)
-	}
-	if err != nil {
-		return Info{}, asError(path, err)
-	}
-	// Compare sizes before reading any data: a lying header (or a huge
-	// sparse file) is rejected without touching the data.
-	if have := size - hdrLen; have != want {
-		what := "truncated"
-		if have > want {
-			what = "trailing garbage"
-		}
-		return Info{}, &Error{path, fmt.Sprintf("%s: header promises %d bytes of data, file has %d", what, want, have)}
-	}
-
 	// Read one byte past the expected end so a file that grew since the
 	// stat is noticed rather than silently hashed short.
 	n, err := io.CopyBuffer(h, io.LimitReader(f, want+1), make([]byte, copyBufSize))
@@ -84,7 +66,35 @@ func Inspect(path string) (Info, error) {
 	if n != want {
 		return Info{}, &Error{path, fmt.Sprintf("file changed size while being read (expected %d data bytes, read %d)", want, n)}
 	}
+	info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return info, nil
+}
 
+// validate reads the header of path from r, positioned at the start of a
+// file of the given size, and checks that the size is exactly what the
+// header describes. It returns everything Inspect reports but the hash, the
+// parsed header and the number of data bytes that follow the header.
+func validate(path string, r io.Reader, size int64) (Info, header, int64, error) {
+	hdr, version, hdrLen, err := readHeader(r, size)
+	if err != nil {
+		return Info{}, header{}, 0, asError(path, err)
+	}
+	want, err := hdr.dataBytes()
+	if err == nil && want > math.MaxInt64-hdrLen {
+		err = reasonf("bad shape: %s of %s overflows a 64-bit file size", formatShape(hdr.shape), hdr.dtype)
+	}
+	if err != nil {
+		return Info{}, header{}, 0, asError(path, err)
+	}
+	// Compare sizes before reading any data: a lying header (or a huge
+	// sparse file) is rejected without touching the data.
+	if have := size - hdrLen; have != want {
+		what := "truncated"
+		if have > want {
+			what = "trailing garbage"
+		}
+		return Info{}, header{}, 0, &Error{path, fmt.Sprintf("%s: header promises %d bytes of data, file has %d", what, want, have)}
+	}
 	return Info{
 		Descr:        hdr.descr,
 		Dtype:        hdr.dtype,
@@ -93,8 +103,7 @@ func Inspect(path string) (Info, error) {
 		Version:      version,
 		HeaderLen:    hdrLen,
 		Size:         size,
-		SHA256:       hex.EncodeToString(h.Sum(nil)),
-	}, nil
+	}, hdr, want, nil
 }
 
 // readHeader reads and validates the preamble and header dict from r, which

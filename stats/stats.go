@@ -15,15 +15,24 @@ func Sum(xs []float64) float64 {
 		}
 		return s
 	case n <= 128:
-		var r [8]float64
-		copy(r[:], xs[:8])
+		// Eight named accumulators rather than an array: the compiler keeps
+		// them in registers, where an indexed array went through memory on
+		// every add (3x slower on values in cache, BenchmarkSum). The order
+		// of the additions is unchanged.
+		r0, r1, r2, r3, r4, r5, r6, r7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
 		i := 8
 		for ; i < n-n%8; i += 8 {
-			for j := range r {
-				r[j] += xs[i+j]
-			}
+			b := xs[i : i+8 : i+8]
+			r0 += b[0]
+			r1 += b[1]
+			r2 += b[2]
+			r3 += b[3]
+			r4 += b[4]
+			r5 += b[5]
+			r6 += b[6]
+			r7 += b[7]
 		}
-		s := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+		s := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
 		for ; i < n; i++ {
 			s += xs[i]
 		}
