@@ -240,23 +240,21 @@ func (s *sweep) finish(res *runner.Result) error {
 	r := s.running[res.Spec.Index]
 	s.running[res.Spec.Index] = nil
 	defer s.staging.Release(r.slot)
-	rec := recordOf(s.opts.Plan, s.opts.Source, res)
-	rec.Fingerprint, rec.Inputs, rec.GPU = res.Spec.Fingerprint, s.inputs, res.GPU
-	files := tracker.Files{Log: r.logPath}
 	if err := r.log.Close(); err != nil {
 		return fmt.Errorf("close log of %s: %w", res.Spec.Name, err)
 	}
-	for _, a := range res.Artifacts {
-		af := tracker.ArtifactFile{Kind: a.Kind, Path: a.Path, Move: a.InRunDir, Info: a.Info}
-		if a.InRunDir {
-			kept, err := s.staging.Keep(a.Path)
-			if err != nil {
-				return fmt.Errorf("keep %s of %s: %w", a.Kind, res.Spec.Name, err)
-			}
-			af.Path, af.Source = kept, a.Path
-		}
-		files.Artifacts = append(files.Artifacts, af)
+	files := tracker.Files{Log: r.logPath}
+	kept, err := s.keepArtifacts(res)
+	switch {
+	case errors.Is(err, tracker.ErrChanged):
+		res.Status, res.Reason = runner.StatusFailed, err.Error()
+	case err != nil:
+		return err
+	default:
+		files.Artifacts = kept
 	}
+	rec := recordOf(s.opts.Plan, s.opts.Source, res)
+	rec.Fingerprint, rec.Inputs, rec.GPU = res.Spec.Fingerprint, s.inputs, res.GPU
 	cfg, err := configOf(s.opts.Plan, res.Spec)
 	if err != nil {
 		return err
@@ -266,6 +264,27 @@ func (s *sweep) finish(res *runner.Result) error {
 		pending: tracker.Pending{Record: rec, Files: files},
 		finish:  &Finished{Spec: res.Spec, Record: rec},
 	})
+}
+
+// keepArtifacts takes a run's arrays out of its slot, or copies those
+// that live elsewhere, before the next run can touch them: the commit
+// comes later.
+func (s *sweep) keepArtifacts(res *runner.Result) ([]tracker.ArtifactFile, error) {
+	var out []tracker.ArtifactFile
+	for _, a := range res.Artifacts {
+		var kept string
+		var err error
+		if a.InRunDir {
+			kept, err = s.staging.Keep(a.Path)
+		} else {
+			kept, err = s.staging.KeepCopy(a.Path, a.Info.SHA256)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("keep %s of %s: %w", a.Kind, res.Spec.Name, err)
+		}
+		out = append(out, tracker.ArtifactFile{Kind: a.Kind, Path: kept, Source: a.Path, Move: true, Info: a.Info})
+	}
+	return out, nil
 }
 
 // logged reports a run whose row is in runs.csv.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/kxrun/kxrun/npyfile"
 )
 
 // Staging is where a process's runs happen until they are committed: a
@@ -115,6 +117,27 @@ func (s *Staging) Keep(path string) (string, error) {
 	dst := filepath.Join(s.Dir, "kept"+strconv.Itoa(s.next())+filepath.Ext(path))
 	if err := os.Rename(path, dst); err != nil {
 		return "", err
+	}
+	return dst, nil
+}
+
+// ErrChanged is a run's array whose bytes changed between validation and
+// keeping: another process wrote it.
+var ErrChanged = errors.New("changed after it was validated (did another run write it? a run's own arrays belong in $KXRUN_RUN_DIR)")
+
+// KeepCopy copies a finished run's array that lives outside its run
+// directory (the trainer may write the same path again in its next run,
+// before this one is committed), checking that the bytes copied are those
+// that were validated (sha256).
+func (s *Staging) KeepCopy(path, sha256hex string) (string, error) {
+	dst := filepath.Join(s.Dir, "kept"+strconv.Itoa(s.next())+filepath.Ext(path))
+	sum, err := npyfile.Copy(path, dst)
+	if err != nil {
+		return "", err
+	}
+	if sum != sha256hex {
+		os.Remove(dst)
+		return "", fmt.Errorf("%s %w", path, ErrChanged)
 	}
 	return dst, nil
 }
