@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/npyfile"
 	"github.com/kxrun/kxrun/plan"
 )
@@ -420,26 +421,8 @@ func writeSpecFile(spec *Spec, ws *Workspace) error {
 	if err != nil {
 		return err
 	}
-	return overwrite(ws.SpecPath, append(data, '\n'))
-}
-
-// overwrite replaces the content of a file that is usually there already
-// (a reused workspace) without truncating it to zero first: on ext4 a file
-// truncated to zero and written again is flushed to disk when closed
-// (auto_da_alloc), a write to the device for every run.
-func overwrite(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteAt(data, 0)
-	if err == nil {
-		err = f.Truncate(int64(len(data)))
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	// Rewritten in place: the spec file of a reused slot is there already.
+	return fileutil.Overwrite(ws.SpecPath, append(data, '\n'), 0o644)
 }
 
 // childEnv is the inherited environment with the plan's env, the

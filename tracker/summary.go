@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"syscall"
+
+	"github.com/kxrun/kxrun/internal/fileutil"
 )
 
 // A commit needs little of the history: the last run number, the last ok
@@ -66,7 +68,9 @@ func (t *Tracker) saveSummary() {
 	if err != nil {
 		return
 	}
-	_ = os.WriteFile(t.summaryPath(), data, 0o644)
+	// In place: it is rewritten after every commit. A torn or mixed file
+	// fails to decode or to match, and runs.csv is read instead.
+	_ = fileutil.Overwrite(t.summaryPath(), data, 0o644)
 }
 
 // loadSummary fills t.seen from the summary if it describes runs.csv as it
