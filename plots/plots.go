@@ -2,11 +2,13 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -108,6 +110,29 @@ func save(p *plot.Plot, w, h vg.Length, pngPath, svgPath string) error {
 		}
 	}
 	return nil
+}
+
+// saveEach is save for a figure drawn in both formats at once, each from
+// its own plot (a plot cannot be drawn from two goroutines: Draw adjusts
+// its axes). The PNG's error comes first, as with save.
+func saveEach(build func() (*plot.Plot, error), w, h vg.Length, pngPath, svgPath string) error {
+	var pngErr, svgErr error
+	var wg sync.WaitGroup
+	draw := func(png, svg string, err *error) {
+		p, e := build()
+		if e == nil {
+			e = save(p, w, h, png, svg)
+		}
+		*err = e
+	}
+	if svgPath != "" {
+		wg.Go(func() { draw("", svgPath, &svgErr) })
+	}
+	if pngPath != "" {
+		draw(pngPath, "", &pngErr)
+	}
+	wg.Wait()
+	return errors.Join(pngErr, svgErr)
 }
 
 // writeAtomic writes data to path through a synced temporary file in the

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/tracker"
@@ -44,10 +45,23 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, 
 		{"CV vs LB", "cv_lb", func(png, svg string) error { return plots.CVvsLB(lb, pearson, png, svg) }},
 		{"CV history", "cv_history", func(png, svg string) error { return plots.CVHistory(history, s.Direction, png, svg) }},
 	}
-	for _, f := range figures {
+	// The figures are drawn at once, each on its own canvases; the markdown
+	// lists them in order.
+	type drawn struct {
+		png, svg string
+		err      error
+	}
+	results := make([]drawn, len(figures))
+	var wg sync.WaitGroup
+	for i, f := range figures {
 		png := filepath.Join(dir, base+"_"+f.suffix+".png")
 		svg := filepath.Join(dir, base+"_"+f.suffix+".svg")
-		err := f.draw(png, svg)
+		results[i] = drawn{png: png, svg: svg}
+		wg.Go(func() { results[i].err = f.draw(png, svg) })
+	}
+	wg.Wait()
+	for i, f := range figures {
+		png, svg, err := results[i].png, results[i].svg, results[i].err
 		var nd *plots.NotEnoughDataError
 		switch {
 		case errors.As(err, &nd):

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
@@ -21,6 +22,9 @@ type RunsOptions struct {
 	Top  int    // 0: all
 	Sort string // id, cv or lb
 	All  bool   // include failed, cancelled and archived runs
+	// NoList leaves Runs empty, for a summary that is not written as
+	// JSON: the list of 100,000 runs is costly to build.
+	NoList bool
 }
 
 // Correlation is how the public leaderboard follows CV.
@@ -44,7 +48,7 @@ type RunsSummary struct {
 	Notes       []string     `json:"notes"`
 	Saved       []string     `json:"saved"`
 
-	rows []tracker.Row
+	rows []*tracker.Row // the runs shown, in the caller's slice
 }
 
 // RunJSON is a run as JSON listings show it.
@@ -70,7 +74,9 @@ type RunJSON struct {
 }
 
 // JSONOf converts a row.
-func JSONOf(r tracker.Row) RunJSON {
+func JSONOf(r tracker.Row) RunJSON { return jsonOf(&r) }
+
+func jsonOf(r *tracker.Row) RunJSON {
 	return RunJSON{RunID: r.RunID, Name: r.Name, Date: r.Date, Plan: r.Plan, Variant: r.Variant,
 		Seed: r.Seed, CVScore: r.CVScore, CVStd: r.CVStd, LBScore: r.LBScore, CVLBGap: r.CVLBGap,
 		NFeatures: r.NFeatures, ModelType: r.ModelType, Metric: r.Metric, Direction: r.Direction,
@@ -85,10 +91,14 @@ var ErrMixedDirections = errors.New("the runs mix maximize and minimize: their s
 const weakCorrelation = 0.5
 
 // SummarizeRuns selects, orders and evaluates runs for `kxrun report`.
+// The summary points into rows, which must not change while it is used.
 func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsSummary, error) {
-	s := &RunsSummary{Total: len(rows), Runs: []RunJSON{}, Notes: []string{}, Saved: []string{}}
-	var shown []tracker.Row
-	for _, r := range rows {
+	s := &RunsSummary{Total: len(rows), Notes: []string{}, Saved: []string{}}
+	// Pointers, not copies: a tracker may hold 100,000 runs, and a row is
+	// some 300 bytes to copy and to move when sorting.
+	shown := make([]*tracker.Row, 0, len(rows))
+	for i := range rows {
+		r := &rows[i]
 		if !o.All && (r.Archived || r.Status != "ok") {
 			s.Hidden++
 			continue
@@ -104,13 +114,13 @@ func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsS
 			return nil, fmt.Errorf("sort by %s: %w (use --sort id)", o.Sort, ErrMixedDirections)
 		}
 		sign := plan.Direction(dir).Sign()
-		key := func(r tracker.Row) *float64 {
+		key := func(r *tracker.Row) *float64 {
 			if o.Sort == "cv" {
 				return r.CVScore
 			}
 			return r.LBScore
 		}
-		slices.SortStableFunc(shown, func(a, b tracker.Row) int {
+		slices.SortStableFunc(shown, func(a, b *tracker.Row) int {
 			ka, kb := key(a), key(b)
 			switch {
 			case ka == nil && kb == nil:
@@ -129,31 +139,47 @@ func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsS
 		shown = shown[:o.Top]
 	}
 	s.rows = shown
-	for _, r := range shown {
-		s.Runs = append(s.Runs, JSONOf(r))
+	s.Runs = []RunJSON{}
+	if !o.NoList {
+		s.Runs = make([]RunJSON, len(shown))
+		for i, r := range shown {
+			s.Runs[i] = jsonOf(r)
+		}
 	}
 	if mixed {
 		s.Notes = append(s.Notes, "best runs and the CV-LB correlation are not shown: "+ErrMixedDirections.Error())
 		return s, nil
 	}
 	// Best runs and the correlation consider every visible ok run, not only
-	// the top N shown.
-	var pool []tracker.Row
-	for _, r := range rows {
-		if r.Status == "ok" && (o.All || !r.Archived) {
-			pool = append(pool, r)
+	// the top N shown: one pass over the rows for all three.
+	var bestCV, bestLB *tracker.Row
+	var cv, lb []float64
+	better := plan.Direction(dir).Better
+	for i := range rows {
+		r := &rows[i]
+		if r.Status != "ok" || r.Archived && !o.All {
+			continue
+		}
+		if r.CVScore != nil && (bestCV == nil || better(*r.CVScore, *bestCV.CVScore)) {
+			bestCV = r
+		}
+		if r.LBScore != nil && (bestLB == nil || better(*r.LBScore, *bestLB.LBScore)) {
+			bestLB = r
+		}
+		if r.CVScore != nil && r.LBScore != nil {
+			cv = append(cv, *r.CVScore)
+			lb = append(lb, *r.LBScore)
 		}
 	}
-	s.BestCV = best(pool, dir, func(r tracker.Row) *float64 { return r.CVScore })
-	s.BestLB = best(pool, dir, func(r tracker.Row) *float64 { return r.LBScore })
-	s.Correlation = correlate(pool)
+	s.BestCV, s.BestLB = jsonPtr(bestCV), jsonPtr(bestLB)
+	s.Correlation = correlate(cv, lb)
 	if b := tracker.Baseline(rows, baselineID); b != nil {
 		s.Baseline = b.RunID
 	}
 	return s, nil
 }
 
-func commonDirection(rows []tracker.Row) (string, bool) {
+func commonDirection(rows []*tracker.Row) (string, bool) {
 	dir := ""
 	for _, r := range rows {
 		if r.Status != "ok" {
@@ -172,32 +198,16 @@ func commonDirection(rows []tracker.Row) (string, bool) {
 	return dir, false
 }
 
-func best(rows []tracker.Row, dir string, key func(tracker.Row) *float64) *RunJSON {
-	var b *tracker.Row
-	for i := range rows {
-		k := key(rows[i])
-		if k == nil {
-			continue
-		}
-		if b == nil || plan.Direction(dir).Better(*k, *key(*b)) {
-			b = &rows[i]
-		}
-	}
-	if b == nil {
+func jsonPtr(r *tracker.Row) *RunJSON {
+	if r == nil {
 		return nil
 	}
-	j := JSONOf(*b)
+	j := jsonOf(r)
 	return &j
 }
 
-func correlate(rows []tracker.Row) *Correlation {
-	var cv, lb []float64
-	for _, r := range rows {
-		if r.CVScore != nil && r.LBScore != nil {
-			cv = append(cv, *r.CVScore)
-			lb = append(lb, *r.LBScore)
-		}
-	}
+// correlate is how LB follows CV over runs with both.
+func correlate(cv, lb []float64) *Correlation {
 	c := &Correlation{N: len(cv)}
 	if len(cv) < 3 {
 		c.Warning = fmt.Sprintf("%d run(s) with a leaderboard score: record at least 3 with `kxrun lb RUN SCORE` to see whether the leaderboard follows CV", len(cv))
@@ -224,14 +234,27 @@ func opt(f *float64) string {
 	if f == nil {
 		return "—"
 	}
-	return fmt.Sprintf("%.5f", *f)
+	return string(appendFixed5(nil, *f, false))
 }
 
 func signedOpt(f *float64) string {
 	if f == nil {
 		return "—"
 	}
-	return fmt.Sprintf("%+.5f", *f)
+	return string(appendFixed5(nil, *f, true))
+}
+
+// appendFixed5 appends f as fmt's "%.5f" (with plus, "%+.5f") writes it,
+// for tables of many thousands of numbers.
+func appendFixed5(b []byte, f float64, plus bool) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, f, 'f', 5, 64)
+	if plus && b[n] != '-' && b[n] != '+' { // "+Inf" has its sign already
+		b = append(b, 0)
+		copy(b[n+1:], b[n:])
+		b[n] = '+'
+	}
+	return b
 }
 
 // RunsTable writes the table of `kxrun report`, with shorter headers when
@@ -257,6 +280,8 @@ func runsTable(s *RunsSummary, compact bool) *table {
 		header: []string{"run", "name", "CV mean", "CV std", "LB", "CV-LB gap", "n_features", "model", "status"},
 		right:  []bool{false, false, true, true, true, true, true, false, false},
 		shrink: 1,
+		cells:  make([]string, 0, 9*len(s.rows)),
+		colors: make([]string, 0, len(s.rows)),
 	}
 	if compact {
 		t.header = []string{"run", "name", "CV", "std", "LB", "gap", "feats", "model", "status"}
@@ -268,6 +293,7 @@ func runsTable(s *RunsSummary, compact bool) *table {
 	if s.BestLB != nil {
 		bestLB = s.BestLB.RunID
 	}
+	var nums []byte
 	for _, r := range s.rows {
 		status := r.Status
 		switch {
@@ -285,15 +311,30 @@ func runsTable(s *RunsSummary, compact bool) *table {
 		case r.RunID == bestCV || r.RunID == bestLB:
 			color = colorGreen
 		}
-		t.add(color, r.RunID, r.Name, opt(r.CVScore), opt(r.CVStd), opt(r.LBScore), signedOpt(r.CVLBGap),
-			strconv.Itoa(r.NFeatures), r.ModelType, status)
+		// The row's numbers are cut from one string: one allocation per
+		// row rather than per cell.
+		var ends [5]int
+		nums = nums[:0]
+		for k, f := range [...]*float64{r.CVScore, r.CVStd, r.LBScore, r.CVLBGap} {
+			if f == nil {
+				nums = append(nums, "—"...)
+			} else {
+				nums = appendFixed5(nums, *f, k == 3)
+			}
+			ends[k] = len(nums)
+		}
+		nums = strconv.AppendInt(nums, int64(r.NFeatures), 10)
+		ends[4] = len(nums)
+		str := string(nums)
+		t.add(color, r.RunID, r.Name, str[:ends[0]], str[ends[0]:ends[1]], str[ends[1]:ends[2]],
+			str[ends[2]:ends[3]], str[ends[3]:ends[4]], r.ModelType, status)
 	}
 	return t
 }
 
 func summaryLines(s *RunsSummary) []string {
 	var lines []string
-	shown := fmt.Sprintf("%d of %d runs shown", len(s.Runs), s.Total)
+	shown := fmt.Sprintf("%d of %d runs shown", len(s.rows), s.Total)
 	if s.Hidden > 0 {
 		shown += fmt.Sprintf(" (%d failed or archived hidden: --all shows them)", s.Hidden)
 	}
@@ -321,12 +362,25 @@ func summaryLines(s *RunsSummary) []string {
 	return lines
 }
 
-// RunsMarkdown is the recap written to reports/<date>_summary.md.
+// RunsMarkdown is the recap written to reports/<date>_summary.md; extra
+// (the figures) goes at the end.
 func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 	var b bytes.Buffer
+	b.Grow(128 * (len(s.rows) + 1)) // a line is about 100 bytes
 	fmt.Fprintf(&b, "# Experiment summary, %s\n\n", now.Format("2006-01-02 15:04"))
 	b.WriteString("| run | name | CV mean | CV std | LB | CV-LB gap | n_features | model | status |\n")
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---|---|\n")
+	// Appended piece by piece rather than with Fprintf: the recap lists
+	// every run, and a tracker may hold 100,000.
+	var line []byte
+	num := func(f *float64, plus bool) {
+		if f == nil {
+			line = append(line, "—"...)
+		} else {
+			line = appendFixed5(line, *f, plus)
+		}
+		line = append(line, " | "...)
+	}
 	for _, r := range s.rows {
 		status := r.Status
 		if r.Archived {
@@ -335,8 +389,22 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 		if r.Reason != "" {
 			status += ": " + r.Reason
 		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s | %s | %d | %s | %s |\n", r.RunID, r.Name,
-			opt(r.CVScore), opt(r.CVStd), opt(r.LBScore), signedOpt(r.CVLBGap), r.NFeatures, r.ModelType, mdEscape(status))
+		line = append(line[:0], "| `"...)
+		line = append(line, r.RunID...)
+		line = append(line, "` | `"...)
+		line = append(line, r.Name...)
+		line = append(line, "` | "...)
+		num(r.CVScore, false)
+		num(r.CVStd, false)
+		num(r.LBScore, false)
+		num(r.CVLBGap, true)
+		line = strconv.AppendInt(line, int64(r.NFeatures), 10)
+		line = append(line, " | "...)
+		line = append(line, r.ModelType...)
+		line = append(line, " | "...)
+		line = append(line, mdEscape(status)...)
+		line = append(line, " |\n"...)
+		b.Write(line)
 	}
 	b.WriteString("\n")
 	for _, line := range summaryLines(s) {
@@ -347,5 +415,8 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 }
 
 func mdEscape(s string) string {
+	if !strings.ContainsAny(s, "|\n") {
+		return s
+	}
 	return string(bytes.ReplaceAll(bytes.ReplaceAll([]byte(s), []byte("|"), []byte(`\|`)), []byte("\n"), []byte(" ")))
 }

@@ -1,8 +1,9 @@
 package report
 
 import (
-	"fmt"
+	"bufio"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,29 +27,41 @@ const (
 // width (names, which are long and least needed in full).
 type table struct {
 	header []string
-	rows   [][]string
+	cells  []string // row after row, len(header) each: one slice for all
 	colors []string // per row
 	right  []bool   // right-aligned columns (numbers)
 	shrink int      // index of the column to shorten, -1 for none
+	// natural are the widths of the widest cells, nil until computed:
+	// fits and render both need them, and a report may have 100,000 rows.
+	natural []int
 }
 
 func (t *table) add(color string, cells ...string) {
-	t.rows = append(t.rows, cells)
+	t.cells = append(t.cells, cells...)
 	t.colors = append(t.colors, color)
+	t.natural = nil
+}
+
+// row is row i's cells.
+func (t *table) row(i int) []string {
+	n := len(t.header)
+	return t.cells[i*n : (i+1)*n]
 }
 
 // widths are the column widths after shortening the shrinkable column to
 // fit st.Width, and the resulting line width.
 func (t *table) widths(st Style) ([]int, int) {
-	widths := make([]int, len(t.header))
-	for i, h := range t.header {
-		widths[i] = utf8.RuneCountInString(h)
-	}
-	for _, r := range t.rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+	if t.natural == nil {
+		t.natural = make([]int, len(t.header))
+		for i, h := range t.header {
+			t.natural[i] = utf8.RuneCountInString(h)
+		}
+		for k, c := range t.cells {
+			i := k % len(t.header)
+			t.natural[i] = max(t.natural[i], utf8.RuneCountInString(c))
 		}
 	}
+	widths := slices.Clone(t.natural)
 	total := 2 * (len(widths) - 1)
 	for _, wd := range widths {
 		total += wd
@@ -69,43 +82,71 @@ func (t *table) fits(st Style) bool {
 	return st.Width <= 0 || total <= st.Width
 }
 
+// spaces pads cells without allocating.
+var spaces = strings.Repeat(" ", 256)
+
+func appendSpaces(b []byte, n int) []byte {
+	for n > len(spaces) {
+		b = append(b, spaces...)
+		n -= len(spaces)
+	}
+	return append(b, spaces[:max(n, 0)]...)
+}
+
 func (t *table) render(w io.Writer, st Style) {
 	widths, _ := t.widths(st)
+	// One buffer for every line, written out in large pieces: a write per
+	// line to a terminal or pipe is a system call per run.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	var b []byte
 	line := func(cells []string, color string) {
-		var b strings.Builder
+		b = b[:0]
+		if st.Color && color != "" {
+			b = append(b, color...)
+		}
+		start := len(b)
 		for i, c := range cells {
 			c = shorten(c, widths[i])
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			pad := widths[i] - utf8.RuneCountInString(c)
 			if i > 0 {
-				b.WriteString("  ")
+				b = append(b, "  "...)
 			}
 			if t.right != nil && t.right[i] {
-				b.WriteString(pad + c)
+				b = appendSpaces(b, pad)
+				b = append(b, c...)
 			} else if i < len(cells)-1 {
-				b.WriteString(c + pad)
+				b = append(b, c...)
+				b = appendSpaces(b, pad)
 			} else {
-				b.WriteString(c)
+				b = append(b, c...)
 			}
 		}
-		s := strings.TrimRight(b.String(), " ")
-		if st.Color && color != "" {
-			s = color + s + colorReset
+		for len(b) > start && b[len(b)-1] == ' ' {
+			b = b[:len(b)-1]
 		}
-		fmt.Fprintln(w, s)
+		if st.Color && color != "" {
+			b = append(b, colorReset...)
+		}
+		b = append(b, '\n')
+		bw.Write(b)
 	}
 	hc := ""
 	if st.Color {
 		hc = colorBold
 	}
 	line(t.header, hc)
-	for i, r := range t.rows {
-		line(r, t.colors[i])
+	for i, color := range t.colors {
+		line(t.row(i), color)
 	}
 }
 
 // shorten cuts s to n runes, marking the cut in the middle, where names
 // differ least (they share a plan prefix and end with the seed).
 func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s // no more runes than bytes
+	}
 	r := []rune(s)
 	if len(r) <= n || n < 5 {
 		return s

@@ -35,11 +35,17 @@ their out-of-fold predictions when both have them with the same shape.`,
 }
 
 func runCompare(ctx context.Context, opts *compareOptions) error {
-	tr, ra, a, err := loadRun(opts.Dir, opts.A, opts.globals)
+	// runs.csv is read once for both runs: on a large tracker the read is
+	// most of the work.
+	tr, rows, err := openRuns(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}
-	_, rb, b, err := loadRun(opts.Dir, opts.B, opts.globals)
+	ra, a, err := findRun(tr, rows, opts.A)
+	if err != nil {
+		return err
+	}
+	rb, b, err := findRun(tr, rows, opts.B)
 	if err != nil {
 		return err
 	}

@@ -39,15 +39,24 @@ func loadRun(dir, ref string, g *globals) (*tracker.Tracker, tracker.Row, *track
 	if err != nil {
 		return nil, tracker.Row{}, nil, err
 	}
-	i, err := tracker.Find(rows, ref)
+	row, rec, err := findRun(tr, rows, ref)
 	if err != nil {
 		return nil, tracker.Row{}, nil, err
+	}
+	return tr, row, rec, nil
+}
+
+// findRun finds a run among rows by reference and reads its details.
+func findRun(tr *tracker.Tracker, rows []tracker.Row, ref string) (tracker.Row, *tracker.Record, error) {
+	i, err := tracker.Find(rows, ref)
+	if err != nil {
+		return tracker.Row{}, nil, err
 	}
 	rec, err := tr.Details(rows[i].RunID)
 	if err != nil {
-		return nil, tracker.Row{}, nil, err
+		return tracker.Row{}, nil, err
 	}
-	return tr, rows[i], rec, nil
+	return rows[i], rec, nil
 }
 
 func runShow(ctx context.Context, opts *showOptions) error {

@@ -1,0 +1,236 @@
+package plots
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// scatter is plotter.Scatter for many points of one glyph style: a glyph
+// that would land entirely on glyphs already drawn is not drawn again.
+// Every point stays in the figure, at its place (a hidden point's disc is
+// inside the discs drawn over it, which have the same colour), but a
+// tracker of 100,000 runs draws the few thousand discs that can be seen
+// instead of 100,000 paths in the PNG and the SVG. Up to the
+// anti-aliasing of a few edge pixels the picture is the one
+// plotter.Scatter draws; with points that do not overlap it draws the same
+// glyphs in the same order.
+type scatter struct {
+	xys   plotter.XYs
+	style draw.GlyphStyle
+	seen  *seen
+}
+
+// seen remembers which glyphs showed in the last drawing, for the other
+// format of the same figure: its PNG and its SVG put them at the same
+// places. It may be shared by the scatters of two plots drawn at once.
+type seen struct {
+	mu   sync.Mutex
+	rect vg.Rectangle
+	pts  []vg.Point
+	show []bool
+}
+
+// newScatter copies the finite points of xys; seen may be shared with the
+// scatter of the same points in another plot of the same size, or nil.
+func newScatter(xys plotter.XYs, style draw.GlyphStyle, sn *seen) (*scatter, error) {
+	cp, err := plotter.CopyXYs(xys)
+	if err != nil {
+		return nil, err
+	}
+	if sn == nil {
+		sn = new(seen)
+	}
+	return &scatter{xys: cp, style: style, seen: sn}, nil
+}
+
+// Plot implements plot.Plotter.
+func (s *scatter) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	pts := make([]vg.Point, len(s.xys))
+	for i, p := range s.xys {
+		pts[i] = vg.Point{X: trX(p.X), Y: trY(p.Y)}
+	}
+	for i, ok := range s.seen.visible(c, pts, s.style.Radius) {
+		if ok {
+			c.DrawGlyph(s.style, pts[i])
+		}
+	}
+}
+
+func (sn *seen) visible(c draw.Canvas, pts []vg.Point, r vg.Length) []bool {
+	sn.mu.Lock()
+	defer sn.mu.Unlock()
+	if sn.show == nil || sn.rect != c.Rectangle || !slices.Equal(pts, sn.pts) {
+		sn.rect, sn.pts, sn.show = c.Rectangle, pts, visible(c, pts, r)
+	}
+	return sn.show
+}
+
+// visible says which glyphs of radius r at pts show on c. Which glyphs
+// hide which does not depend on the order they are drawn in (they look
+// the same), so they are considered in a fixed pseudo-random order: in
+// run order each run's glyph would be the newest at the right of the
+// cloud, never covered.
+func visible(c draw.Canvas, pts []vg.Point, r vg.Length) []bool {
+	show := make([]bool, len(pts))
+	cov := newCoverage(c.Rectangle, r)
+	order := rand.New(rand.NewPCG(1, 2)).Perm(len(pts))
+	for _, i := range order {
+		// Glyphs off the canvas are not drawn (DrawGlyph skips them).
+		show[i] = c.Contains(pts[i]) && (cov == nil || cov.add(pts[i]))
+	}
+	return show
+}
+
+// DataRange implements plot.DataRanger.
+func (s *scatter) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return plotter.XYRange(s.xys)
+}
+
+// GlyphBoxes implements plot.GlyphBoxer. The plot pads its axes for the
+// glyphs that stick out furthest left, right, down and up among those it
+// considers (normalised positions in [0, 1] on that axis). All glyphs
+// have the same size, so the boxes of the points furthest out pad it as
+// those of every point would; an axis's Norm is monotone, so those are
+// the points of extreme coordinates when all fall in [0, 1].
+func (s *scatter) GlyphBoxes(plt *plot.Plot) []plot.GlyphBox {
+	if len(s.xys) == 0 {
+		return nil
+	}
+	var lo, hi [2]int // of X and Y
+	for i, p := range s.xys {
+		if p.X < s.xys[lo[0]].X {
+			lo[0] = i
+		}
+		if p.X > s.xys[hi[0]].X {
+			hi[0] = i
+		}
+		if p.Y < s.xys[lo[1]].Y {
+			lo[1] = i
+		}
+		if p.Y > s.xys[hi[1]].Y {
+			hi[1] = i
+		}
+	}
+	idx := []int{lo[0], hi[0], lo[1], hi[1]}
+	for _, i := range idx {
+		nx, ny := plt.X.Norm(s.xys[i].X), plt.Y.Norm(s.xys[i].Y)
+		if nx < 0 || nx > 1 || ny < 0 || ny > 1 {
+			// Points outside the axes: let the plot choose among all.
+			idx = make([]int, len(s.xys))
+			for i := range idx {
+				idx[i] = i
+			}
+			break
+		}
+	}
+	r := s.style.Radius
+	out := make([]plot.GlyphBox, len(idx))
+	for k, i := range idx {
+		out[k] = plot.GlyphBox{X: plt.X.Norm(s.xys[i].X), Y: plt.Y.Norm(s.xys[i].Y),
+			Rectangle: vg.Rectangle{Min: vg.Point{X: -r, Y: -r}, Max: vg.Point{X: r, Y: r}}}
+	}
+	return out
+}
+
+// Thumbnail implements plot.Thumbnailer, for the legend.
+func (s *scatter) Thumbnail(c *draw.Canvas) {
+	c.DrawGlyph(s.style, c.Center())
+}
+
+// coverage remembers which parts of a canvas are covered by the discs
+// drawn so far, on a grid of cells a quarter of a disc's radius wide: a
+// cell counts as covered only when it lies wholly inside a drawn disc, and
+// a disc is covered when every cell it touches is. That errs on the side
+// of drawing.
+type coverage struct {
+	min     vg.Point
+	cell    float64
+	r       float64
+	w, h    int
+	covered []bool
+}
+
+func newCoverage(rect vg.Rectangle, radius vg.Length) *coverage {
+	if radius <= 0 {
+		return nil
+	}
+	c := &coverage{min: rect.Min, r: float64(radius), cell: float64(radius) / 4}
+	c.w = int(math.Ceil(float64(rect.Max.X-rect.Min.X)/c.cell)) + 1
+	c.h = int(math.Ceil(float64(rect.Max.Y-rect.Min.Y)/c.cell)) + 1
+	if c.w <= 0 || c.h <= 0 || c.w*c.h > 1<<24 {
+		return nil
+	}
+	c.covered = make([]bool, c.w*c.h)
+	return c
+}
+
+// add reports whether a disc at pt would show, and if so marks the cells
+// it covers.
+func (c *coverage) add(pt vg.Point) bool {
+	x, y := float64(pt.X-c.min.X), float64(pt.Y-c.min.Y)
+	// The drawn circle is a Bézier approximation, and rasterised: a margin
+	// of 1% of the radius keeps both tests on the safe side.
+	outer, inner := c.r*1.01, c.r*0.99
+	i0, i1 := int(math.Floor((x-outer)/c.cell)), int(math.Floor((x+outer)/c.cell))
+	j0, j1 := int(math.Floor((y-outer)/c.cell)), int(math.Floor((y+outer)/c.cell))
+	if i0 < 0 || j0 < 0 || i1 >= c.w || j1 >= c.h {
+		c.mark(x, y, inner)
+		return true // partly off the grid: draw it
+	}
+	for j := j0; j <= j1; j++ {
+		for i := i0; i <= i1; i++ {
+			if !c.covered[j*c.w+i] && c.touches(i, j, x, y, outer) {
+				c.mark(x, y, inner)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// touches reports whether cell (i, j) comes within r of (x, y).
+func (c *coverage) touches(i, j int, x, y, r float64) bool {
+	cx := math.Max(float64(i)*c.cell, math.Min(x, float64(i+1)*c.cell))
+	cy := math.Max(float64(j)*c.cell, math.Min(y, float64(j+1)*c.cell))
+	return (cx-x)*(cx-x)+(cy-y)*(cy-y) < r*r
+}
+
+// mark records the cells wholly within r of (x, y).
+func (c *coverage) mark(x, y, r float64) {
+	i0, i1 := max(0, int(math.Floor((x-r)/c.cell))), min(c.w-1, int(math.Floor((x+r)/c.cell)))
+	j0, j1 := max(0, int(math.Floor((y-r)/c.cell))), min(c.h-1, int(math.Floor((y+r)/c.cell)))
+	for j := j0; j <= j1; j++ {
+		for i := i0; i <= i1; i++ {
+			// The corner furthest from the centre decides.
+			fx := math.Max(math.Abs(float64(i)*c.cell-x), math.Abs(float64(i+1)*c.cell-x))
+			fy := math.Max(math.Abs(float64(j)*c.cell-y), math.Abs(float64(j+1)*c.cell-y))
+			if fx*fx+fy*fy <= r*r {
+				c.covered[j*c.w+i] = true
+			}
+		}
+	}
+}
+
+// steps keeps the points of a step line where its value changes, and the
+// last one: a PostStep line through the rest draws the same path, since
+// runs where the best so far holds are one horizontal segment.
+func steps(xys plotter.XYs) plotter.XYs {
+	if len(xys) <= 2 {
+		return xys
+	}
+	out := plotter.XYs{xys[0]}
+	for i := 1; i < len(xys)-1; i++ {
+		if xys[i].Y != out[len(out)-1].Y {
+			out = append(out, xys[i])
+		}
+	}
+	return append(out, xys[len(xys)-1])
+}
