@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -40,10 +41,13 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, 
 	md.WriteString("\n## Figures\n\n")
 	figures := []struct {
 		title, suffix string
+		key           func() string
 		draw          func(png, svg string) error
 	}{
-		{"CV vs LB", "cv_lb", func(png, svg string) error { return plots.CVvsLB(lb, pearson, png, svg) }},
-		{"CV history", "cv_history", func(png, svg string) error { return plots.CVHistory(history, s.Direction, png, svg) }},
+		{"CV vs LB", "cv_lb", func() string { return lbKey(lb, pearson) },
+			func(png, svg string) error { return plots.CVvsLB(lb, pearson, png, svg) }},
+		{"CV history", "cv_history", func() string { return historyKey(history, s.Direction) },
+			func(png, svg string) error { return plots.CVHistory(history, s.Direction, png, svg) }},
 	}
 	// The figures are drawn at once, each on its own canvases; the markdown
 	// lists them in order.
@@ -57,7 +61,17 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, 
 		png := filepath.Join(dir, base+"_"+f.suffix+".png")
 		svg := filepath.Join(dir, base+"_"+f.suffix+".svg")
 		results[i] = drawn{png: png, svg: svg}
-		wg.Go(func() { results[i].err = f.draw(png, svg) })
+		wg.Go(func() {
+			key := f.key()
+			if upToDate(png, svg, key) {
+				return
+			}
+			// The key goes once the figure is redrawn, or if it cannot be.
+			os.Remove(keyPath(png))
+			if results[i].err = f.draw(png, svg); results[i].err == nil {
+				drawnFor(png, key)
+			}
+		})
 	}
 	wg.Wait()
 	for i, f := range figures {
