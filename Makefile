@@ -25,12 +25,18 @@ lint:
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 
-# Benchmarks: the per-run overhead against xargs, GNU parallel and a bare
-# exec loop (apt-get install parallel for that peer), then the Go
-# micro-benchmarks of the hot paths. Figures in docs/performance.md.
+# Benchmarks (figures and how to read them in docs/performance.md): the
+# per-run overhead against xargs, GNU parallel and a bare exec loop
+# (apt-get install parallel for that peer), tracker scale over 100,000
+# runs, array throughput against numpy.load (python3-numpy), concurrency
+# efficiency of CPU-bound runs, then the Go micro-benchmarks of the hot
+# paths. About 15 minutes in all on 2 cores.
 bench:
 	bench/overhead.sh
-	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile
+	bench/scale.sh
+	bench/arrays.sh
+	bench/concurrency.sh
+	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile ./stats ./report
 
 clean:
 	rm -rf $(BIN)

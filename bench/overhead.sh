@@ -4,7 +4,8 @@
 # medians and their ratios to xargs -P are printed, since absolute times
 # on a shared machine are not comparable between invocations.
 #
-#   bench/overhead.sh [N] [ROUNDS]      (defaults: 1000 runs, 3 rounds, 2 jobs)
+#   bench/overhead.sh [N] [ROUNDS]      (defaults: 1000 runs, 3 rounds, 2 jobs,
+#                                        SETTLE=10 s of rest before each peer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -39,9 +40,16 @@ run_peer() {
 	esac
 }
 
+# Each peer starts on a settled file system: for a few seconds after files
+# are deleted (GNU parallel deletes its temporary files, one pair per job),
+# ext4 skips the inodes they freed when it allocates new ones, which would
+# charge one peer's clean-up to the next.
+SETTLE=${SETTLE:-10}
 declare -A times
 for round in $(seq "$ROUNDS"); do
 	for peer in "${peers[@]}"; do
+		sync
+		sleep "$SETTLE"
 		start=$(date +%s.%N)
 		run_peer "$peer"
 		end=$(date +%s.%N)

@@ -152,6 +152,12 @@ func TestHostileTrainers(t *testing.T) {
 			case !utf8.ValidString(row["reason"]) || strings.ContainsAny(row["reason"], "\x00\n\r"):
 				problems = append(problems, fmt.Sprintf("%s: the reason is not one clean line of text: %q", c.mode, row["reason"]))
 			}
+			if c.mode == "rm-stage" {
+				// Its log waits outside the slot it deleted.
+				if d := st.details[row["run_id"]]; d == nil || d.Log == "" {
+					problems = append(problems, "rm-stage: the run was logged without its log")
+				}
+			}
 			if c.mode == "flood" || c.mode == "flood-line" {
 				if d := st.details[row["run_id"]]; d != nil {
 					if fi, err := os.Stat(filepath.Join(exp, d.Log)); err != nil || fi.Size() < flood {
