@@ -114,11 +114,16 @@ func (s *Staging) NewLog() (string, *os.File, error) {
 // Keep moves a finished run's file out of its slot, to wait for the
 // commit there.
 func (s *Staging) Keep(path string) (string, error) {
-	dst := filepath.Join(s.Dir, "kept"+strconv.Itoa(s.next())+filepath.Ext(path))
+	dst := s.keptPath(path)
 	if err := os.Rename(path, dst); err != nil {
 		return "", err
 	}
 	return dst, nil
+}
+
+// keptPath is a new name in the staging area for a file kept from a slot.
+func (s *Staging) keptPath(path string) string {
+	return filepath.Join(s.Dir, "kept"+strconv.Itoa(s.next())+filepath.Ext(path))
 }
 
 // ErrChanged is a run's array whose bytes changed between validation and
@@ -130,7 +135,7 @@ var ErrChanged = errors.New("changed after it was validated (did another run wri
 // before this one is committed), checking that the bytes copied are those
 // that were validated (sha256).
 func (s *Staging) KeepCopy(path, sha256hex string) (string, error) {
-	dst := filepath.Join(s.Dir, "kept"+strconv.Itoa(s.next())+filepath.Ext(path))
+	dst := s.keptPath(path)
 	sum, err := npyfile.Copy(path, dst)
 	if err != nil {
 		return "", err
