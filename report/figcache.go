@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,12 +45,7 @@ func lbKey(points []plots.LBPoint, pearson float64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-type keyHash interface {
-	Write([]byte) (int, error)
-	Sum([]byte) []byte
-}
-
-func newKeyHash(kind, extra string) keyHash {
+func newKeyHash(kind, extra string) hash.Hash {
 	h := sha256.New()
 	h.Write([]byte(kind + "\x00" + extra + "\x00" + drawer() + "\x00"))
 	return h

@@ -247,7 +247,7 @@ func (s *sweep) finish(res *runner.Result) error {
 	kept, err := s.keepArtifacts(res)
 	switch {
 	case errors.Is(err, tracker.ErrChanged):
-		res.Status, res.Reason = runner.StatusFailed, err.Error()
+		res.Status, res.Reason = runner.StatusFailed, err.Error()+" (did another run write it? a run's own arrays belong in $KXRUN_RUN_DIR)"
 	case err != nil:
 		return err
 	default:

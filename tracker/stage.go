@@ -128,7 +128,7 @@ func (s *Staging) keptPath(path string) string {
 
 // ErrChanged is a run's array whose bytes changed between validation and
 // keeping: another process wrote it.
-var ErrChanged = errors.New("changed after it was validated (did another run write it? a run's own arrays belong in $KXRUN_RUN_DIR)")
+var ErrChanged = errors.New("changed after it was validated")
 
 // KeepCopy copies a finished run's array that lives outside its run
 // directory (the trainer may write the same path again in its next run,
@@ -136,15 +136,24 @@ var ErrChanged = errors.New("changed after it was validated (did another run wri
 // that were validated (sha256).
 func (s *Staging) KeepCopy(path, sha256hex string) (string, error) {
 	dst := s.keptPath(path)
-	sum, err := npyfile.Copy(path, dst)
-	if err != nil {
+	if err := copyValidated(path, dst, sha256hex); err != nil {
 		return "", err
+	}
+	return dst, nil
+}
+
+// copyValidated copies an array to the new file dst, checking that the
+// bytes copied are those validated: an error wraps ErrChanged if not.
+func copyValidated(src, dst, sha256hex string) error {
+	sum, err := npyfile.Copy(src, dst)
+	if err != nil {
+		return err
 	}
 	if sum != sha256hex {
 		os.Remove(dst)
-		return "", fmt.Errorf("%s %w", path, ErrChanged)
+		return fmt.Errorf("%s %w", src, ErrChanged)
 	}
-	return dst, nil
+	return nil
 }
 
 // Remove deletes the staging area and whatever is left in it.

@@ -265,14 +265,8 @@ func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 	}
 	tmp := dst + ".tmp" + strconv.Itoa(os.Getpid())
 	os.Remove(tmp)
-	sum, err := npyfile.Copy(a.Path, tmp)
-	if err != nil {
-		os.Remove(tmp)
+	if err := copyValidated(a.Path, tmp, a.Info.SHA256); err != nil {
 		return err
-	}
-	if sum != a.Info.SHA256 {
-		os.Remove(tmp)
-		return fmt.Errorf("%s changed after it was validated", a.Path)
 	}
 	return os.Rename(tmp, dst)
 }
