@@ -99,6 +99,8 @@ func ImportPyTracker(tr *tracker.Tracker, dir string) (*Result, error) {
 		done[key] = true
 		res.Imported = append(res.Imported, r)
 	}
+	// A failure only costs the next process a read of runs.csv.
+	_ = tr.Flush()
 	return res, nil
 }
 

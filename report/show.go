@@ -106,7 +106,10 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	if rec.Log != "" {
 		field("log", filepath.Join(trackerDir, rec.Log))
 	}
-	if rec.Config != "" {
+	switch {
+	case rec.ResolvedConfig != "":
+		field("config", "kxrun show "+rec.RunID+" --config (kxrun run "+rec.RunID+" runs it again)")
+	case rec.Config != "":
 		field("config", filepath.Join(trackerDir, rec.Config))
 	}
 	if tail := strings.TrimSpace(rec.StderrTail); tail != "" && row.Status != "ok" {

@@ -61,6 +61,9 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 	// drain the pipes separately.
 	cmd.Stdout = stdoutW
 	cmd.Stderr = stderrW
+	if null := devNull(); null != nil {
+		cmd.Stdin = null // else os/exec opens /dev/null itself, once per run
+	}
 	// Pdeathsig: if kxrun itself is killed (kill -9), the trainer goes too
 	// instead of running on unobserved.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -73,11 +76,11 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 	copied.Add(2)
 	go func() {
 		defer copied.Done()
-		outBytes, _ = io.Copy(io.MultiWriter(logw, sniff), stdoutR)
+		outBytes = copyOutput(io.MultiWriter(logw, sniff), stdoutR)
 	}()
 	go func() {
 		defer copied.Done()
-		errBytes, _ = io.Copy(io.MultiWriter(logw, tail), stderrR)
+		errBytes = copyOutput(io.MultiWriter(logw, tail), stderrR)
 	}()
 
 	ctx, cancel := jobContext(ctx, job.Timeout)
@@ -285,6 +288,30 @@ func fillExit(out *Outcome, cmd *exec.Cmd, waitErr error) {
 		out.SignalNumber = int(ws.Signal())
 	}
 }
+
+// copyBuffers are reused by the output copiers: io.Copy would allocate
+// 32 KiB per stream and run, most of a short sweep's garbage.
+var copyBuffers = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+// copyOutput copies a child's output until EOF and returns how many bytes
+// it read.
+func copyOutput(dst io.Writer, src *os.File) int64 {
+	buf := copyBuffers.Get().(*[32 << 10]byte)
+	defer copyBuffers.Put(buf)
+	// Hiding src's WriteTo keeps io.CopyBuffer on our buffer.
+	n, _ := io.CopyBuffer(dst, struct{ io.Reader }{src}, buf[:])
+	return n
+}
+
+// devNull is the standard input of every run, opened once; nil if it
+// cannot be opened (os/exec then tries on its own and reports the error).
+var devNull = sync.OnceValue(func() *os.File {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil
+	}
+	return f
+})
 
 // lockedWriter serialises writes from the stdout and stderr copiers.
 type lockedWriter struct {

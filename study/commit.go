@@ -3,6 +3,8 @@ package study
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/kxrun/kxrun/tracker"
 )
@@ -11,6 +13,10 @@ import (
 // its next run while the last one is made durable, and runs that end
 // together share one commit (one sync of the file system, one append).
 // A run counts as logged, and is printed, only once its row is in.
+//
+// When runs end in quick succession (short runs, many at once) the
+// committer also waits a few milliseconds before committing, so that more
+// runs share each sync: a lone run is committed at once.
 type committer struct {
 	s     *sweep
 	mu    sync.Mutex
@@ -18,7 +24,20 @@ type committer struct {
 	err   error // the first failed commit: the sweep stops
 	wake  chan struct{}
 	done  chan struct{}
+	// closing is set by close: what is queued then is committed at once.
+	closing atomic.Bool
+	// lastCommit is when the previous commit ended.
+	lastCommit time.Time
 }
+
+const (
+	// groupWait is how long a commit waits for more runs to end, when the
+	// previous commit ended less than busyGap ago: nothing against a real
+	// training run, while a sweep of short runs makes a third as many
+	// syncs. A run that ends alone is not delayed.
+	groupWait = 8 * time.Millisecond
+	busyGap   = 50 * time.Millisecond
+)
 
 type queued struct {
 	pending tracker.Pending
@@ -50,8 +69,12 @@ func (c *committer) add(q queued) error {
 // close waits until everything queued is committed and returns the first
 // commit error.
 func (c *committer) close() error {
+	c.closing.Store(true)
 	close(c.wake)
 	<-c.done
+	// The next process starts from the summary; a failure only costs it a
+	// read of runs.csv.
+	_ = c.s.opts.Tracker.Flush()
 	return c.err
 }
 
@@ -59,6 +82,9 @@ func (c *committer) loop() {
 	defer close(c.done)
 	for range c.wake {
 		for {
+			if !c.lastCommit.IsZero() && time.Since(c.lastCommit) < busyGap && !c.closing.Load() {
+				time.Sleep(groupWait)
+			}
 			c.mu.Lock()
 			batch := c.queue
 			c.queue = nil
@@ -67,7 +93,9 @@ func (c *committer) loop() {
 			if len(batch) == 0 || failed {
 				break
 			}
-			if err := c.commit(batch); err != nil {
+			err := c.commit(batch)
+			c.lastCommit = time.Now()
+			if err != nil {
 				c.mu.Lock()
 				c.err = err
 				c.mu.Unlock()

@@ -53,7 +53,7 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 }
 
 // resolvedConfig is a run's config, written as a plan of one variant and
-// one seed, so that `kxrun run configs/<name>.yaml` reproduces the run.
+// one seed, so that `kxrun run RUN` reproduces the run.
 type resolvedConfig struct {
 	Name         string            `yaml:"name"`
 	Competition  string            `yaml:"competition,omitempty"`
@@ -87,7 +87,7 @@ func configOf(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
-	head := fmt.Sprintf("# Resolved config of run %s: variant %s of plan %s (%s), seed %d.\n# Reproduce it with: kxrun run <this file>\n",
+	head := fmt.Sprintf("# Resolved config of run %s: variant %s of plan %s (%s), seed %d.\n# Reproduce it with: kxrun run <this file>, or kxrun run <its run id>\n",
 		spec.Name, spec.Variant, p.Name, p.Path, spec.Seed)
 	return append([]byte(head), body...), nil
 }

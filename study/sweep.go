@@ -259,7 +259,7 @@ func (s *sweep) finish(res *runner.Result) error {
 	if err != nil {
 		return err
 	}
-	files.Config = cfg
+	rec.ResolvedConfig = string(cfg)
 	return s.committer.add(queued{
 		pending: tracker.Pending{Record: rec, Files: files},
 		finish:  &Finished{Spec: res.Spec, Record: rec},

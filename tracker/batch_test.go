@@ -32,7 +32,7 @@ func TestCommitBatchIsLikeCommitsInTurn(t *testing.T) {
 	}
 	var want []Neighbours
 	for i := 1; i < len(cvs); i++ {
-		nb, err := one.Commit(mk(i), Files{Config: []byte("x: 1\n")})
+		nb, err := one.Commit(mk(i), Files{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestCommitBatchIsLikeCommitsInTurn(t *testing.T) {
 	}
 	var pending []Pending
 	for i := 1; i < len(cvs); i++ {
-		pending = append(pending, Pending{Record: mk(i), Files: Files{Config: []byte("x: 1\n")}})
+		pending = append(pending, Pending{Record: mk(i), Files: Files{}})
 	}
 	got, err := batch.CommitBatch(pending)
 	if err != nil {

@@ -32,7 +32,7 @@ func BenchmarkCommit(b *testing.B) {
 					log.Close()
 					pending = append(pending, Pending{
 						Record: sampleRecord(fmt.Sprintf("bench_%d", j), 0.5),
-						Files:  Files{Log: logPath, Config: []byte(fmt.Sprintf("seed: %d\n", j))},
+						Files:  Files{Log: logPath},
 					})
 				}
 				if _, err := tr.CommitBatch(pending); err != nil {

@@ -3,10 +3,11 @@
 // Layout of a tracker directory:
 //
 //	runs.csv                      one row per run; the row is the commit point
-//	details/<run_id>.json         the full record of a run
+//	details/<run_id>.json         the full record of a run, with its resolved config
 //	logs/<run_id>.log             stdout and stderr of the command
 //	artifacts/oof_<model>_v<N>.npy, artifacts/test_<model>_v<N>.npy
-//	configs/<run name>.yaml       the resolved config of a run
+//	configs/<run name>.yaml       resolved configs, in trackers made before they
+//	                              moved into the records (read, never written)
 //	reports/                      markdown summaries
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress

@@ -52,12 +52,15 @@ type Record struct {
 	DurationS    float64              `json:"duration_s"`
 	Artifacts    map[string]*Artifact `json:"artifacts,omitempty"` // by kind: oof, test
 	Log          string               `json:"log,omitempty"`       // relative to the tracker directory
-	Config       string               `json:"config,omitempty"`
-	Version      string               `json:"kxrun_version,omitempty"`
-	ImportedFrom *ImportOrigin        `json:"imported_from,omitempty"`
-	Fingerprint  string               `json:"fingerprint,omitempty"`
-	Inputs       map[string]string    `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
-	GPU          *int                 `json:"gpu,omitempty"`    // the GPU slot the run was given
+	Config       string               `json:"config,omitempty"`    // older trackers: the file of the resolved config
+	// ResolvedConfig is the plan of one variant and one seed that the run
+	// was made from, as YAML: `kxrun run RUN` runs it again.
+	ResolvedConfig string            `json:"resolved_config,omitempty"`
+	Version        string            `json:"kxrun_version,omitempty"`
+	ImportedFrom   *ImportOrigin     `json:"imported_from,omitempty"`
+	Fingerprint    string            `json:"fingerprint,omitempty"`
+	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
+	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
 }
 
 // ImportOrigin records where an imported run came from.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/kxrun/kxrun/internal/fileutil"
 )
@@ -39,6 +40,47 @@ func identity(fi os.FileInfo) (dev, ino uint64, mtime int64, ok bool) {
 		return 0, 0, 0, false
 	}
 	return uint64(st.Dev), st.Ino, fi.ModTime().UnixNano(), true
+}
+
+// summaryEvery spaces the summary's rewrites during a sweep: it only
+// matters to the next process, and Flush writes the last one. A variable
+// for tests.
+var summaryEvery = 500 * time.Millisecond
+
+// saveSummarySoon saves the summary after a commit, unless this process
+// saved it less than summaryEvery ago. The caller holds the lock.
+func (t *Tracker) saveSummarySoon() {
+	if !t.summarySaved.IsZero() && time.Since(t.summarySaved) < summaryEvery {
+		t.summaryBehind = true
+		return
+	}
+	t.saveSummary()
+	t.summarySaved, t.summaryBehind = time.Now(), false
+}
+
+// Flush writes the summary that commits of this process left for later,
+// so that the next process does not have to read runs.csv. Without it the
+// next process reads runs.csv once: the summary is only a cache.
+func (t *Tracker) Flush() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.summaryBehind {
+		return nil
+	}
+	l, err := acquire(t.path(lockName))
+	if err != nil {
+		return err
+	}
+	defer l.release()
+	if err := t.refreshBaseline(); err != nil {
+		return err
+	}
+	if err := t.refresh(false); err != nil {
+		return err
+	}
+	t.saveSummary()
+	t.summarySaved, t.summaryBehind = time.Now(), false
+	return nil
 }
 
 // saveSummary records what t.seen knows. The caller holds the lock and

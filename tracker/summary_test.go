@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"time"
 )
 
 // A new process logs a run without reading the history: it finds the last
@@ -78,5 +79,35 @@ func TestStaleSummaryIsNotUsed(t *testing.T) {
 	}
 	if nb.Baseline == nil || nb.Baseline.RunID != "run_002" {
 		t.Errorf("baseline %+v, want run_002", nb.Baseline)
+	}
+}
+
+// Commits in quick succession leave the summary behind (it is rewritten at
+// most every summaryEvery); Flush brings it up to date, and until then a
+// new process does not trust it.
+func TestFlushWritesTheLastSummary(t *testing.T) {
+	defer func(d time.Duration) { summaryEvery = d }(summaryEvery)
+	summaryEvery = time.Hour // however slow the machine
+	dir := t.TempDir()
+	tr := Open2(t, dir)
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := tr.Commit(sampleRecord(name, 0.5), Files{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := Open2(t, dir)
+	fi, err := os.Stat(fresh.CSVPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.loadSummary(fi) {
+		t.Fatal("the summary of run_001 was taken for a runs.csv of 3 runs")
+	}
+	if err := tr.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fresh = Open2(t, dir)
+	if !fresh.loadSummary(fi) || fresh.seen.lastNum != 3 || fresh.seen.lastOK == nil || fresh.seen.lastOK.Name != "c" {
+		t.Errorf("after Flush: last number %d, last ok %+v", fresh.seen.lastNum, fresh.seen.lastOK)
 	}
 }

@@ -1,7 +1,6 @@
 package tracker
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kxrun/kxrun/npyfile"
@@ -39,6 +39,10 @@ type Tracker struct {
 		baselineID      string
 		baseline        *Row
 	}
+	// summarySaved is when this process last wrote the summary;
+	// summaryBehind, that a commit since did not (see saveSummarySoon).
+	summarySaved  time.Time
+	summaryBehind bool
 }
 
 // Neighbours are the runs a newly committed run is compared with.
@@ -54,7 +58,6 @@ const (
 	detailsDir = "details"
 	logsDir    = "logs"
 	artsDir    = "artifacts"
-	configsDir = "configs"
 	reportsDir = "reports"
 )
 
@@ -64,7 +67,7 @@ func Open(dir string) (*Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{"", detailsDir, logsDir, artsDir, configsDir, reportsDir, workName} {
+	for _, sub := range []string{"", detailsDir, logsDir, artsDir, reportsDir, workName} {
 		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
 			return nil, fmt.Errorf("create tracker %s: %w", dir, err)
 		}
@@ -121,7 +124,6 @@ type ArtifactFile struct {
 type Files struct {
 	Log       string // a log file to move into logs/, "" for none
 	Artifacts []ArtifactFile
-	Config    []byte // the resolved config as YAML, nil for none
 }
 
 // Commit stores a run: it assigns the next run id, moves the run's files
@@ -190,26 +192,52 @@ func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 		t.forget()
 		return nil, err
 	}
-	t.saveSummary()
+	t.saveSummarySoon()
 	return nbs, placeErr
 }
 
 // placeLocked gives rec the next free id and puts its files in place,
 // unsynced: the caller syncs them all before appending the rows.
 func (t *Tracker) placeLocked(rec *Record, files Files) error {
-	var err error
-	n := t.seen.lastNum + 1
-	// An id whose details exist was handed out by a commit that crashed
-	// before its row: never give it again.
-	for fileExists(t.path(detailsDir, FormatID(n)+".json")) {
-		n++
-	}
-	rec.Number, rec.RunID = n, FormatID(n)
 	if files.Log != "" && !fileExists(files.Log) {
 		// The trainer deleted its own log (it removed $KXRUN_RUN_DIR/..):
 		// keep the run without it rather than fail, which stops the sweep.
 		files.Log = ""
 	}
+	// An id whose details exist was handed out by a commit that crashed
+	// before its row: never give it again. Creating the details with
+	// O_EXCL is the check.
+	for n := t.seen.lastNum + 1; ; n++ {
+		t.name(rec, files, n)
+		details, err := json.MarshalIndent(rec, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode record: %w", err)
+		}
+		err = createFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("write details of %s: %w", rec.RunID, err)
+		}
+		break
+	}
+	if files.Log != "" {
+		if err := os.Rename(files.Log, t.path(rec.Log)); err != nil {
+			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
+		}
+	}
+	for _, a := range files.Artifacts {
+		if err := t.keepArtifact(a, t.path(rec.Artifacts[a.Kind].Path)); err != nil {
+			return fmt.Errorf("keep %s of %s: %w", a.Kind, rec.RunID, err)
+		}
+	}
+	return nil
+}
+
+// name gives rec run number n and the paths its files will have.
+func (t *Tracker) name(rec *Record, files Files, n int) {
+	rec.Number, rec.RunID = n, FormatID(n)
 	if files.Log != "" {
 		rec.Log = filepath.Join(logsDir, rec.RunID+".log")
 	}
@@ -224,37 +252,6 @@ func (t *Tracker) placeLocked(rec *Record, files Files) error {
 			FortranOrder: a.Info.FortranOrder, Bytes: a.Info.Size, SHA256: a.Info.SHA256,
 		}
 	}
-	writeConfig := false
-	if files.Config != nil {
-		rec.Config, writeConfig, err = t.configPath(rec.Name, rec.RunID, files.Config)
-		if err != nil {
-			return err
-		}
-	}
-
-	details, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode record: %w", err)
-	}
-	if err := createFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write details of %s: %w", rec.RunID, err)
-	}
-	if files.Log != "" {
-		if err := os.Rename(files.Log, t.path(rec.Log)); err != nil {
-			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
-		}
-	}
-	for _, a := range files.Artifacts {
-		if err := t.keepArtifact(a, t.path(rec.Artifacts[a.Kind].Path)); err != nil {
-			return fmt.Errorf("keep %s of %s: %w", a.Kind, rec.RunID, err)
-		}
-	}
-	if writeConfig {
-		if err := createFile(t.path(rec.Config), files.Config, 0o644); err != nil {
-			return fmt.Errorf("write config of %s: %w", rec.RunID, err)
-		}
-	}
-	return nil
 }
 
 // keepArtifact renames a run's own array into place, or copies one that
@@ -269,23 +266,6 @@ func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 		return err
 	}
 	return os.Rename(tmp, dst)
-}
-
-// configPath picks configs/<name>.yaml, unless a different config already
-// has that name (the plan changed since): then the run id tells them apart.
-// write is false when the same config is there already.
-func (t *Tracker) configPath(name, runID string, content []byte) (rel string, write bool, err error) {
-	rel = filepath.Join(configsDir, safeName(name)+".yaml")
-	old, err := os.ReadFile(t.path(rel))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return rel, true, nil
-	case err != nil:
-		return "", false, err
-	case bytes.Equal(old, content):
-		return rel, false, nil
-	}
-	return filepath.Join(configsDir, safeName(name)+"."+runID+".yaml"), true, nil
 }
 
 // appendRows appends rows to runs.csv in one write and syncs it. The caller

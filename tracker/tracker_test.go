@@ -126,7 +126,6 @@ func TestCommitKeepsEverything(t *testing.T) {
 			{Kind: "oof", Path: oof, Move: true, Info: oofInfo},
 			{Kind: "test", Path: elsewhere, Move: false, Info: testInfo},
 		},
-		Config: []byte("name: p\n"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -155,9 +154,6 @@ func TestCommitKeepsEverything(t *testing.T) {
 	if log, _ := os.ReadFile(filepath.Join(tr.Dir, "logs", "run_001.log")); string(log) != "training output\n" {
 		t.Errorf("log %q", log)
 	}
-	if cfg, _ := os.ReadFile(filepath.Join(tr.Dir, "configs", "p_all_s42.yaml")); string(cfg) != "name: p\n" {
-		t.Errorf("config %q", cfg)
-	}
 	got, err := tr.Details("run_001")
 	if err != nil {
 		t.Fatal(err)
@@ -175,20 +171,6 @@ func TestCommitKeepsEverything(t *testing.T) {
 		Direction: "maximize", ParamsHash: rec.ParamsHash, Status: "ok", Notes: rec.Notes, Source: "test"}
 	if diff := cmp.Diff(want, rows[0]); diff != "" {
 		t.Errorf("row (-want +got):\n%s", diff)
-	}
-}
-
-func TestConfigNameCollision(t *testing.T) {
-	tr, _ := Open(t.TempDir())
-	for i, cfg := range []string{"a: 1\n", "a: 1\n", "a: 2\n"} {
-		rec := sampleRecord("same_name", 0.5)
-		if _, err := tr.Commit(rec, Files{Config: []byte(cfg)}); err != nil {
-			t.Fatal(err)
-		}
-		want := []string{"configs/same_name.yaml", "configs/same_name.yaml", "configs/same_name.run_003.yaml"}[i]
-		if rec.Config != want {
-			t.Errorf("commit %d: config %s, want %s", i, rec.Config, want)
-		}
 	}
 }
 

@@ -17,6 +17,9 @@ func commitN(t *testing.T, tr *Tracker, names ...string) {
 			t.Fatal(err)
 		}
 	}
+	if err := tr.Flush(); err != nil { // as a process that ends does
+		t.Fatal(err)
+	}
 }
 
 func TestSetLBKeepsConcurrentAppends(t *testing.T) {

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/study"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 type runOptions struct {
@@ -21,13 +24,14 @@ type runOptions struct {
 func newRunCmd(g *globals) *cobra.Command {
 	opts := &runOptions{globals: g}
 	cmd := &cobra.Command{
-		Use:   "run PLAN",
+		Use:   "run PLAN|RUN",
 		Short: "Run one variant of a plan (default all) for its seeds, logged like any run",
 		Long: `Runs one variant of the plan (all, base, -group or +group; default all) for the
 plan's seeds, or the seeds given with --seed, and logs every run.
-A resolved config in the tracker's configs/ folder is itself a plan:
-kxrun run experiments/configs/<name>.yaml reproduces that run.`,
-		Example: "  kxrun run plans/groups.yaml\n  kxrun run plans/groups.yaml --variant -family --seed 1 --seed 2",
+Given a run of the tracker instead of a plan file, it runs that run's
+resolved config again (see kxrun show RUN --config): the same command,
+features, seed, params and environment.`,
+		Example: "  kxrun run plans/groups.yaml\n  kxrun run plans/groups.yaml --variant -family --seed 1 --seed 2\n  kxrun run run_012 --force",
 		Args:    exactArgs(1, "kxrun run plans/groups.yaml"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.PlanPath = args[0]
@@ -42,7 +46,7 @@ kxrun run experiments/configs/<name>.yaml reproduces that run.`,
 }
 
 func runRun(ctx context.Context, opts *runOptions) error {
-	p, err := loadPlan(opts.PlanPath, opts.stderr)
+	p, err := loadPlanOrRun(opts)
 	if err != nil {
 		return err
 	}
@@ -92,4 +96,37 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return errRunsFailed
 	}
 	return nil
+}
+
+// loadPlanOrRun loads the plan file named by the argument or, when no such
+// file exists, the resolved config of the tracker's run of that name.
+func loadPlanOrRun(opts *runOptions) (*plan.Plan, error) {
+	ref := opts.PlanPath
+	if _, err := os.Stat(ref); err == nil || !tracker.Exists(opts.Dir) {
+		return loadPlan(ref, opts.stderr)
+	}
+	tr, rows, err := openRuns(opts.Dir, opts.stderr)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tracker.Find(rows, ref); err != nil {
+		return nil, usagef("kxrun run plans/groups.yaml, or kxrun run run_012 for a run of "+displayPath(tr.Dir),
+			"%s is neither a plan file nor a run of the tracker: %v", ref, err)
+	}
+	_, rec, err := findRun(tr, rows, ref)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := resolvedConfig(tr, rec)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Parse(rec.RunID+" (resolved config)", cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(opts.stderr, "warning: %v\n", w)
+	}
+	return p, nil
 }

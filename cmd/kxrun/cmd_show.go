@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -13,8 +14,9 @@ import (
 
 type showOptions struct {
 	*globals
-	Run  string
-	JSON bool
+	Run    string
+	JSON   bool
+	Config bool
 }
 
 func newShowCmd(g *globals) *cobra.Command {
@@ -22,7 +24,7 @@ func newShowCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show RUN",
 		Short:   "Show everything recorded about a run",
-		Example: "  kxrun show run_012\n  kxrun show 12 --json",
+		Example: "  kxrun show run_012\n  kxrun show 12 --json\n  kxrun show run_012 --config > again.yaml",
 		Args:    exactArgs(1, "kxrun show run_012"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Run = args[0]
@@ -30,6 +32,8 @@ func newShowCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run's record as JSON")
+	cmd.Flags().BoolVar(&opts.Config, "config", false, "print the run's resolved config: a plan of its variant and seed")
+	cmd.MarkFlagsMutuallyExclusive("json", "config")
 	return cmd
 }
 
@@ -64,6 +68,14 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Config {
+		cfg, err := resolvedConfig(tr, rec)
+		if err != nil {
+			return err
+		}
+		_, err = opts.stdout.Write(cfg)
+		return err
+	}
 	// runs.csv is the authority for what changes after logging.
 	rec.LBScore = row.LBScore
 	if opts.JSON {
@@ -75,6 +87,23 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	}
 	report.Show(opts.stdout, rec, row, displayPath(tr.Dir))
 	return nil
+}
+
+// resolvedConfig is the plan a sweep run was made from, as YAML: kept in
+// its record, or in a file of configs/ by older trackers.
+func resolvedConfig(tr *tracker.Tracker, rec *tracker.Record) ([]byte, error) {
+	switch {
+	case rec.ResolvedConfig != "":
+		return []byte(rec.ResolvedConfig), nil
+	case rec.Config != "":
+		data, err := os.ReadFile(filepath.Join(tr.Dir, rec.Config))
+		if err != nil {
+			return nil, fmt.Errorf("config of %s: %w", rec.RunID, err)
+		}
+		return data, nil
+	}
+	return nil, &usageError{err: fmt.Errorf("%s %s has no resolved config (source: %s)", rec.RunID, rec.Name, rec.Source),
+		hint: "only runs made from a plan (kxrun ablation, seeds or run) have one"}
 }
 
 type artifactOptions struct {
