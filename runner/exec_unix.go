@@ -101,7 +101,10 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 	addLeader(pgid)
 
 	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
+	go func() {
+		waitExit(pgid) // then Wait reaps it at once
+		waited <- cmd.Wait()
+	}()
 
 	var waitErr error
 	select {

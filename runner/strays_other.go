@@ -8,3 +8,6 @@ func markedProcesses(marker string) []int { return nil }
 
 func addLeader(pid int)    {}
 func removeLeader(pid int) {}
+
+// waitExit has no pidfd to wait on: the caller waits in waitid.
+func waitExit(pid int) bool { return false }

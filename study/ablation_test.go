@@ -141,9 +141,17 @@ params: {lr: 0.1, nested: {depth: 3}}
 	runs := p.Runs()
 	specs := specsOf(p, runs, "/work", nil)
 	var spec = specs[len(specs)-1]
-	data, err := configOf(p, spec)
+	data, err := configOf(p, spec, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A sweep encodes the variant's part once: the same config.
+	body, err := configBody(p, specs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same, _ := configOf(p, specs[0], body); string(same) != string(must(configOf(p, specs[0], nil))) {
+		t.Errorf("with the variant's body computed once:\n%s", same)
 	}
 	back, err := plan.Parse("config.yaml", data)
 	if err != nil {
@@ -164,4 +172,11 @@ params: {lr: 0.1, nested: {depth: 3}}
 	if back.Timeout != p.Timeout || back.Workdir != "/work" || back.Env["OMP_NUM_THREADS"] != "1" {
 		t.Errorf("timeout %s workdir %s env %v", back.Timeout, back.Workdir, back.Env)
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -53,7 +53,8 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 }
 
 // resolvedConfig is a run's config, written as a plan of one variant and
-// one seed, so that `kxrun run RUN` reproduces the run.
+// one seed, so that `kxrun run RUN` reproduces the run. The seed comes
+// last: what is above it is the same for every seed of a variant.
 type resolvedConfig struct {
 	Name         string            `yaml:"name"`
 	Competition  string            `yaml:"competition,omitempty"`
@@ -64,16 +65,31 @@ type resolvedConfig struct {
 	Workdir      string            `yaml:"workdir"`
 	Env          map[string]string `yaml:"env,omitempty"`
 	Timeout      string            `yaml:"timeout,omitempty"`
-	Seeds        []int64           `yaml:"seeds"`
 	BaseFeatures []string          `yaml:"base_features"`
 	Params       map[string]any    `yaml:"params,omitempty"`
 }
 
-func configOf(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
+// configOf is the resolved config of spec's run. body, when not nil, is
+// configBody of the same variant, computed once for all its seeds.
+func configOf(p *plan.Plan, spec *runner.Spec, body []byte) ([]byte, error) {
+	if body == nil {
+		var err error
+		if body, err = configBody(p, spec); err != nil {
+			return nil, err
+		}
+	}
+	out := fmt.Appendf(nil, "# Resolved config of run %s: variant %s of plan %s (%s), seed %d.\n# Reproduce it with: kxrun run <this file>, or kxrun run <its run id>\n",
+		spec.Name, spec.Variant, p.Name, p.Path, spec.Seed)
+	out = append(out, body...)
+	return fmt.Appendf(out, "seeds:\n    - %d\n", spec.Seed), nil
+}
+
+// configBody is the resolved config of spec's variant without its seed.
+func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 	cfg := resolvedConfig{
 		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
-		Env: spec.Env, Seeds: []int64{spec.Seed}, BaseFeatures: spec.Features, Params: spec.Params,
+		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params,
 	}
 	if p.Command.IsShell() {
 		cfg.Command = p.Command.Shell
@@ -87,7 +103,5 @@ func configOf(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
-	head := fmt.Sprintf("# Resolved config of run %s: variant %s of plan %s (%s), seed %d.\n# Reproduce it with: kxrun run <this file>, or kxrun run <its run id>\n",
-		spec.Name, spec.Variant, p.Name, p.Path, spec.Seed)
-	return append([]byte(head), body...), nil
+	return body, nil
 }

@@ -76,6 +76,8 @@ type sweep struct {
 	statusDone    bool
 	inputs        map[string]string // hashes of the plan's inputs
 	committer     *committer
+	// configBodies caches configBody by variant: all its runs share it.
+	configBodies map[string][]byte
 }
 
 // running is where a run that has not finished yet happens.
@@ -152,6 +154,8 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		finished: make([]*Finished, len(planned)),
 		scores:   map[refKey]float64{},
 		variants: map[string]plan.Variant{},
+
+		configBodies: map[string][]byte{},
 	}
 	for _, v := range opts.Plan.Variants() {
 		s.variants[v.Name] = v
@@ -255,7 +259,7 @@ func (s *sweep) finish(res *runner.Result) error {
 	}
 	rec := recordOf(s.opts.Plan, s.opts.Source, res)
 	rec.Fingerprint, rec.Inputs, rec.GPU = res.Spec.Fingerprint, s.inputs, res.GPU
-	cfg, err := configOf(s.opts.Plan, res.Spec)
+	cfg, err := configOf(s.opts.Plan, res.Spec, s.configBody(res.Spec))
 	if err != nil {
 		return err
 	}
@@ -264,6 +268,23 @@ func (s *sweep) finish(res *runner.Result) error {
 		pending: tracker.Pending{Record: rec, Files: files},
 		finish:  &Finished{Spec: res.Spec, Record: rec},
 	})
+}
+
+// configBody is the part of its variant's resolved config that a run
+// shares with the other seeds, encoded once; nil if that failed (configOf
+// then tries again and reports why).
+func (s *sweep) configBody(spec *runner.Spec) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if body, ok := s.configBodies[spec.Variant]; ok {
+		return body
+	}
+	body, err := configBody(s.opts.Plan, spec)
+	if err != nil {
+		return nil
+	}
+	s.configBodies[spec.Variant] = body
+	return body
 }
 
 // keepArtifacts takes a run's arrays out of its slot, or copies those
