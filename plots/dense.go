@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -21,15 +22,26 @@ import (
 // anti-aliasing of a few edge pixels the picture is the one
 // plotter.Scatter draws; with points that do not overlap it draws the same
 // glyphs in the same order.
+//
+// A scatter may be added to two plots drawn at once, the PNG and the SVG
+// of a figure: it only reads its points, and what it computes of them is
+// computed once.
 type scatter struct {
 	xys   plotter.XYs
 	style draw.GlyphStyle
 	seen  *seen
+	// gonumDiscs draws every disc through gonum, even on a raster
+	// canvas (tests compare the two).
+	gonumDiscs bool
+	// The data range, and the points of extreme x and y (lowest x,
+	// highest x, lowest y, highest y), for GlyphBoxes.
+	xmin, xmax, ymin, ymax float64
+	extremes               [4]int
 }
 
 // seen remembers which glyphs showed in the last drawing, for the other
 // format of the same figure: its PNG and its SVG put them at the same
-// places. It may be shared by the scatters of two plots drawn at once.
+// places.
 type seen struct {
 	mu   sync.Mutex
 	rect vg.Rectangle
@@ -37,17 +49,33 @@ type seen struct {
 	show []bool
 }
 
-// newScatter copies the finite points of xys; seen may be shared with the
-// scatter of the same points in another plot of the same size, or nil.
-func newScatter(xys plotter.XYs, style draw.GlyphStyle, sn *seen) (*scatter, error) {
+// newScatter copies the finite points of xys.
+func newScatter(xys plotter.XYs, style draw.GlyphStyle) (*scatter, error) {
 	cp, err := plotter.CopyXYs(xys)
 	if err != nil {
 		return nil, err
 	}
-	if sn == nil {
-		sn = new(seen)
+	s := &scatter{xys: cp, style: style, seen: new(seen)}
+	s.xmin, s.xmax, s.ymin, s.ymax = plotter.XYRange(cp)
+	lo, hi := &s.extremes[0], &s.extremes[1]
+	for i, p := range cp {
+		if p.X < cp[*lo].X {
+			*lo = i
+		}
+		if p.X > cp[*hi].X {
+			*hi = i
+		}
 	}
-	return &scatter{xys: cp, style: style, seen: sn}, nil
+	lo, hi = &s.extremes[2], &s.extremes[3]
+	for i, p := range cp {
+		if p.Y < cp[*lo].Y {
+			*lo = i
+		}
+		if p.Y > cp[*hi].Y {
+			*hi = i
+		}
+	}
+	return s, nil
 }
 
 // Plot implements plot.Plotter.
@@ -57,8 +85,13 @@ func (s *scatter) Plot(c draw.Canvas, plt *plot.Plot) {
 	for i, p := range s.xys {
 		pts[i] = vg.Point{X: trX(p.X), Y: trY(p.Y)}
 	}
-	for i, ok := range s.seen.visible(c, pts, s.style.Radius) {
-		if ok {
+	show := s.seen.visible(c, pts, s.style.Radius)
+	var st *stamper
+	if !s.gonumDiscs {
+		st = newStamper(c, s.style)
+	}
+	for i, ok := range show {
+		if ok && (st == nil || !st.stamp(pts[i])) {
 			c.DrawGlyph(s.style, pts[i])
 		}
 	}
@@ -91,7 +124,7 @@ func visible(c draw.Canvas, pts []vg.Point, r vg.Length) []bool {
 
 // DataRange implements plot.DataRanger.
 func (s *scatter) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return plotter.XYRange(s.xys)
+	return s.xmin, s.xmax, s.ymin, s.ymax
 }
 
 // GlyphBoxes implements plot.GlyphBoxer. The plot pads its axes for the
@@ -104,22 +137,7 @@ func (s *scatter) GlyphBoxes(plt *plot.Plot) []plot.GlyphBox {
 	if len(s.xys) == 0 {
 		return nil
 	}
-	var lo, hi [2]int // of X and Y
-	for i, p := range s.xys {
-		if p.X < s.xys[lo[0]].X {
-			lo[0] = i
-		}
-		if p.X > s.xys[hi[0]].X {
-			hi[0] = i
-		}
-		if p.Y < s.xys[lo[1]].Y {
-			lo[1] = i
-		}
-		if p.Y > s.xys[hi[1]].Y {
-			hi[1] = i
-		}
-	}
-	idx := []int{lo[0], hi[0], lo[1], hi[1]}
+	idx := s.extremes[:]
 	for _, i := range idx {
 		nx, ny := plt.X.Norm(s.xys[i].X), plt.Y.Norm(s.xys[i].Y)
 		if nx < 0 || nx > 1 || ny < 0 || ny > 1 {
@@ -149,13 +167,16 @@ func (s *scatter) Thumbnail(c *draw.Canvas) {
 // drawn so far, on a grid of cells a quarter of a disc's radius wide: a
 // cell counts as covered only when it lies wholly inside a drawn disc, and
 // a disc is covered when every cell it touches is. That errs on the side
-// of drawing.
+// of drawing. A cell is a bit, so that a row of a disc's cells is
+// checked, or marked, a word at a time: a long history asks about 100,000
+// discs.
 type coverage struct {
 	min     vg.Point
 	cell    float64
 	r       float64
 	w, h    int
-	covered []bool
+	words   int      // per row
+	covered []uint64 // row after row, cell i of a row in bit i%64 of its word i/64
 }
 
 func newCoverage(rect vg.Rectangle, radius vg.Length) *coverage {
@@ -168,7 +189,8 @@ func newCoverage(rect vg.Rectangle, radius vg.Length) *coverage {
 	if c.w <= 0 || c.h <= 0 || c.w*c.h > 1<<24 {
 		return nil
 	}
-	c.covered = make([]bool, c.w*c.h)
+	c.words = (c.w + 63) / 64
+	c.covered = make([]uint64, c.words*c.h)
 	return c
 }
 
@@ -186,14 +208,30 @@ func (c *coverage) add(pt vg.Point) bool {
 		return true // partly off the grid: draw it
 	}
 	for j := j0; j <= j1; j++ {
-		for i := i0; i <= i1; i++ {
-			if !c.covered[j*c.w+i] && c.touches(i, j, x, y, outer) {
+		// Only cells not yet covered can show the disc: for a disc drawn
+		// over, as a rule, the corners of its square.
+		for i := c.uncovered(j, i0, i1); i <= i1; i = c.uncovered(j, i+1, i1) {
+			if c.touches(i, j, x, y, outer) {
 				c.mark(x, y, inner)
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// uncovered is the first cell of row j from i to last that is not
+// covered, or last+1.
+func (c *coverage) uncovered(j, i, last int) int {
+	row := c.covered[j*c.words : (j+1)*c.words]
+	for i <= last {
+		free := ^row[i/64] >> (i % 64)
+		if free != 0 {
+			return min(i+bits.TrailingZeros64(free), last+1)
+		}
+		i += 64 - i%64
+	}
+	return last + 1
 }
 
 // touches reports whether cell (i, j) comes within r of (x, y).
@@ -203,19 +241,65 @@ func (c *coverage) touches(i, j int, x, y, r float64) bool {
 	return (cx-x)*(cx-x)+(cy-y)*(cy-y) < r*r
 }
 
-// mark records the cells wholly within r of (x, y).
+// mark records the cells wholly within r of (x, y): those whose corner
+// furthest from the centre is. In a row they are a run, around the cell
+// under the centre; its ends are estimated, then settled by that test.
 func (c *coverage) mark(x, y, r float64) {
 	i0, i1 := max(0, int(math.Floor((x-r)/c.cell))), min(c.w-1, int(math.Floor((x+r)/c.cell)))
 	j0, j1 := max(0, int(math.Floor((y-r)/c.cell))), min(c.h-1, int(math.Floor((y+r)/c.cell)))
+	if i0 > i1 {
+		return
+	}
 	for j := j0; j <= j1; j++ {
-		for i := i0; i <= i1; i++ {
-			// The corner furthest from the centre decides.
+		fy := math.Max(math.Abs(float64(j)*c.cell-y), math.Abs(float64(j+1)*c.cell-y))
+		within := func(i int) bool {
 			fx := math.Max(math.Abs(float64(i)*c.cell-x), math.Abs(float64(i+1)*c.cell-x))
-			fy := math.Max(math.Abs(float64(j)*c.cell-y), math.Abs(float64(j+1)*c.cell-y))
-			if fx*fx+fy*fy <= r*r {
-				c.covered[j*c.w+i] = true
+			return fx*fx+fy*fy <= r*r
+		}
+		// The cell under the centre is the nearest (or, rounding aside,
+		// one beside it): if none is within, no cell of the row is.
+		mid := min(max(int(math.Floor(x/c.cell)), i0), i1)
+		if !within(mid) {
+			switch {
+			case mid > i0 && within(mid-1):
+				mid--
+			case mid < i1 && within(mid+1):
+				mid++
+			default:
+				continue
 			}
 		}
+		half := math.Sqrt(max(0, r*r-fy*fy))
+		lo := min(max(int(math.Ceil((x-half)/c.cell)), i0), mid)
+		for lo > i0 && within(lo-1) {
+			lo--
+		}
+		for !within(lo) {
+			lo++
+		}
+		hi := max(min(int(math.Floor((x+half)/c.cell))-1, i1), mid)
+		for hi < i1 && within(hi+1) {
+			hi++
+		}
+		for !within(hi) {
+			hi--
+		}
+		c.fill(j, lo, hi)
+	}
+}
+
+// fill marks cells lo to hi of row j covered.
+func (c *coverage) fill(j, lo, hi int) {
+	row := c.covered[j*c.words : (j+1)*c.words]
+	for w := lo / 64; w <= hi/64; w++ {
+		mask := ^uint64(0)
+		if w == lo/64 {
+			mask &= ^uint64(0) << (lo % 64)
+		}
+		if w == hi/64 {
+			mask &= ^uint64(0) >> (63 - hi%64)
+		}
+		row[w] |= mask
 	}
 }
 

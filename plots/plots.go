@@ -89,9 +89,16 @@ func hline(y, x0, x1 float64, c color.Color, dashed bool) *plotter.Line {
 func save(p *plot.Plot, w, h vg.Length, pngPath, svgPath string) error {
 	if pngPath != "" {
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI), vgimg.UseBackgroundColor(color.White))
+		bg := p.BackgroundColor
+		if bg != nil && sameColor(bg, color.White) {
+			// The canvas is white already: filling it again through the
+			// rasteriser is a tenth of drawing a large figure.
+			p.BackgroundColor = nil
+		}
 		p.Draw(draw.New(c))
+		p.BackgroundColor = bg
 		var b bytes.Buffer
-		if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
+		if err := encodePNG(&b, c.Image()); err != nil {
 			return fmt.Errorf("render %s: %w", pngPath, err)
 		}
 		if err := writeAtomic(pngPath, b.Bytes()); err != nil {
@@ -110,6 +117,12 @@ func save(p *plot.Plot, w, h vg.Length, pngPath, svgPath string) error {
 		}
 	}
 	return nil
+}
+
+func sameColor(a, b color.Color) bool {
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return ar == br && ag == bg && ab == bb && aa == ba
 }
 
 // saveEach is save for a figure drawn in both formats at once, each from

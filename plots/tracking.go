@@ -39,23 +39,27 @@ func CVvsLB(points []LBPoint, pearson float64, pngPath, svgPath string) error {
 	if finite(pearson) {
 		r = fmt.Sprintf("%.3f", pearson)
 	}
+	xys := make(plotter.XYs, len(pts))
+	labels := make([]string, len(pts))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, pt := range pts {
+		xys[i] = plotter.XY{X: pt.CV, Y: pt.LB}
+		labels[i] = pt.RunID
+		lo, hi = min(lo, pt.CV, pt.LB), max(hi, pt.CV, pt.LB)
+	}
+	span := hi - lo
+	if span == 0 {
+		span = max(1e-3, 1e-3*abs(hi))
+	}
+	lo, hi = lo-0.08*span, hi+0.08*span
+	// Both plots show the same scatter.
+	sc, err := newScatter(xys, draw.GlyphStyle{Color: blue, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}})
+	if err != nil {
+		return fmt.Errorf("%s plot: %w", name, err)
+	}
 	// Each format gets its own plot, so that both are drawn at once.
-	sn := new(seen)
 	build := func() (*plot.Plot, error) {
 		p := newPlot(fmt.Sprintf("CV vs LB: Pearson r = %s (%d runs)", r, len(pts)), "CV score", "LB score")
-		xys := make(plotter.XYs, len(pts))
-		labels := make([]string, len(pts))
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for i, pt := range pts {
-			xys[i] = plotter.XY{X: pt.CV, Y: pt.LB}
-			labels[i] = pt.RunID
-			lo, hi = min(lo, pt.CV, pt.LB), max(hi, pt.CV, pt.LB)
-		}
-		span := hi - lo
-		if span == 0 {
-			span = max(1e-3, 1e-3*abs(hi))
-		}
-		lo, hi = lo-0.08*span, hi+0.08*span
 		diag, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
 		if err != nil {
 			return nil, fmt.Errorf("%s plot: %w", name, err)
@@ -64,10 +68,6 @@ func CVvsLB(points []LBPoint, pearson float64, pngPath, svgPath string) error {
 		diag.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(diag)
 		p.Legend.Add("LB = CV", diag)
-		sc, err := newScatter(xys, draw.GlyphStyle{Color: blue, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}, sn)
-		if err != nil {
-			return nil, fmt.Errorf("%s plot: %w", name, err)
-		}
 		p.Add(sc)
 		p.Legend.Add("run", sc)
 		if len(pts) <= maxLabels {
@@ -102,7 +102,7 @@ type HistoryPoint struct {
 // with finite scores.
 func CVHistory(points []HistoryPoint, direction string, pngPath, svgPath string) error {
 	const name = "CV history"
-	var pts []HistoryPoint
+	pts := make([]HistoryPoint, 0, len(points))
 	for _, pt := range points {
 		if finite(pt.CV) {
 			pts = append(pts, pt)
@@ -140,8 +140,12 @@ func CVHistory(points []HistoryPoint, direction string, pngPath, svgPath string)
 	}
 	xlo, xhi := minOf(nums), maxOf(nums)
 	xspan := max(1, xhi-xlo)
+	// Both plots show the same scatter.
+	sc, err := newScatter(xys, draw.GlyphStyle{Color: blue, Radius: vg.Points(3), Shape: draw.CircleGlyph{}})
+	if err != nil {
+		return fmt.Errorf("%s plot: %w", name, err)
+	}
 	// Each format gets its own plot, so that both are drawn at once.
-	sn := new(seen)
 	build := func() (*plot.Plot, error) {
 		p := newPlot(fmt.Sprintf("CV history: best %s (%d runs)", fmtNum(last.Y), len(pts)), "run number", "CV score")
 		line, err := plotter.NewLine(best)
@@ -153,10 +157,6 @@ func CVHistory(points []HistoryPoint, direction string, pngPath, svgPath string)
 		line.Width = vg.Points(1.5)
 		p.Add(line)
 		p.Legend.Add("best so far ("+word+")", line)
-		sc, err := newScatter(xys, draw.GlyphStyle{Color: blue, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}, sn)
-		if err != nil {
-			return nil, fmt.Errorf("%s plot: %w", name, err)
-		}
 		p.Add(sc)
 		p.Legend.Add("run", sc)
 		// The legend goes where the best-so-far line is not heading: at

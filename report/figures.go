@@ -22,8 +22,9 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, 
 		return "\n## Figures\n\nNo figures: the runs mix maximize and minimize.\n", nil, nil
 	}
 	var lb []plots.LBPoint
-	var history []plots.HistoryPoint
-	for _, r := range rows {
+	history := make([]plots.HistoryPoint, 0, len(rows))
+	for i := range rows {
+		r := &rows[i] // not a copy of each row: they are some 300 bytes
 		if r.Status != "ok" || r.Archived || r.CVScore == nil || r.Direction != s.Direction {
 			continue
 		}

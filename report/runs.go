@@ -260,9 +260,9 @@ func appendFixed5(b []byte, f float64, plus bool) []byte {
 // RunsTable writes the table of `kxrun report`, with shorter headers when
 // the full ones do not fit the terminal.
 func RunsTable(w io.Writer, s *RunsSummary, st Style) {
-	t := runsTable(s, false)
+	t := runsTable(s)
 	if !t.fits(st) {
-		t = runsTable(s, true)
+		compactRunsTable(t)
 	}
 	if len(s.rows) == 0 {
 		fmt.Fprintln(w, "No runs to show.")
@@ -275,61 +275,87 @@ func RunsTable(w io.Writer, s *RunsSummary, st Style) {
 	}
 }
 
-func runsTable(s *RunsSummary, compact bool) *table {
-	t := &table{
-		header: []string{"run", "name", "CV mean", "CV std", "LB", "CV-LB gap", "n_features", "model", "status"},
-		right:  []bool{false, false, true, true, true, true, true, false, false},
-		shrink: 1,
-		cells:  make([]string, 0, 9*len(s.rows)),
-		colors: make([]string, 0, len(s.rows)),
-	}
-	if compact {
-		t.header = []string{"run", "name", "CV", "std", "LB", "gap", "feats", "model", "status"}
-	}
-	bestCV, bestLB := "", ""
+func runsTable(s *RunsSummary) *table {
+	rr := &runRows{rows: s.rows, ends: make([]int, 0, 5*len(s.rows))}
 	if s.BestCV != nil {
-		bestCV = s.BestCV.RunID
+		rr.bestCV = s.BestCV.RunID
 	}
 	if s.BestLB != nil {
-		bestLB = s.BestLB.RunID
+		rr.bestLB = s.BestLB.RunID
 	}
-	var nums []byte
+	// The numbers are formatted once, into one string, for the widths and
+	// then the lines.
+	nums := make([]byte, 0, 32*len(s.rows)) // about 25 bytes a row; only what is written is touched
 	for _, r := range s.rows {
-		status := r.Status
-		switch {
-		case r.Archived && compact:
-			status = "archived"
-		case r.Archived:
-			status += " (archived)"
-		}
-		color := ""
-		switch {
-		case r.Status != "ok":
-			color = colorRed
-		case r.Archived:
-			color = colorDim
-		case r.RunID == bestCV || r.RunID == bestLB:
-			color = colorGreen
-		}
-		// The row's numbers are cut from one string: one allocation per
-		// row rather than per cell.
-		var ends [5]int
-		nums = nums[:0]
 		for k, f := range [...]*float64{r.CVScore, r.CVStd, r.LBScore, r.CVLBGap} {
 			if f == nil {
 				nums = append(nums, "—"...)
 			} else {
 				nums = appendFixed5(nums, *f, k == 3)
 			}
-			ends[k] = len(nums)
+			rr.ends = append(rr.ends, len(nums))
 		}
 		nums = strconv.AppendInt(nums, int64(r.NFeatures), 10)
-		ends[4] = len(nums)
-		str := string(nums)
-		t.add(color, r.RunID, r.Name, str[:ends[0]], str[ends[0]:ends[1]], str[ends[1]:ends[2]],
-			str[ends[2]:ends[3]], str[ends[3]:ends[4]], r.ModelType, status)
+		rr.ends = append(rr.ends, len(nums))
 	}
-	return t
+	rr.nums = string(nums)
+	return &table{
+		header: []string{"run", "name", "CV mean", "CV std", "LB", "CV-LB gap", "n_features", "model", "status"},
+		right:  []bool{false, false, true, true, true, true, true, false, false},
+		shrink: 1,
+		rows:   rr,
+	}
+}
+
+// compactRunsTable makes the runs table narrower: short headers, and
+// "archived" alone as an archived run's status.
+func compactRunsTable(t *table) {
+	t.header = []string{"run", "name", "CV", "std", "LB", "gap", "feats", "model", "status"}
+	t.rows.(*runRows).compact = true
+	t.natural = nil
+}
+
+// runRows are the rows of the runs table, cut from the runs and their
+// numbers, formatted beforehand.
+type runRows struct {
+	rows           []*tracker.Row
+	nums           string
+	ends           []int // 5 per row: where its CV, std, LB, gap and n_features end in nums
+	bestCV, bestLB string
+	compact        bool
+}
+
+func (rr *runRows) len() int { return len(rr.rows) }
+
+func (rr *runRows) cells(i int, dst []string) []string {
+	r := rr.rows[i]
+	start := 0
+	if i > 0 {
+		start = rr.ends[5*i-1]
+	}
+	e := rr.ends[5*i : 5*i+5]
+	status := r.Status
+	switch {
+	case r.Archived && rr.compact:
+		status = "archived"
+	case r.Archived:
+		status += " (archived)"
+	}
+	return append(dst[:0], r.RunID, r.Name, rr.nums[start:e[0]], rr.nums[e[0]:e[1]], rr.nums[e[1]:e[2]],
+		rr.nums[e[2]:e[3]], rr.nums[e[3]:e[4]], r.ModelType, status)
+}
+
+func (rr *runRows) color(i int) string {
+	r := rr.rows[i]
+	switch {
+	case r.Status != "ok":
+		return colorRed
+	case r.Archived:
+		return colorDim
+	case r.RunID == rr.bestCV || r.RunID == rr.bestLB:
+		return colorGreen
+	}
+	return ""
 }
 
 func summaryLines(s *RunsSummary) []string {
@@ -365,9 +391,10 @@ func summaryLines(s *RunsSummary) []string {
 // RunsMarkdown is the recap written to reports/<date>_summary.md; extra
 // (the figures) goes at the end.
 func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
-	var b bytes.Buffer
-	b.Grow(128 * (len(s.rows) + 1)) // a line is about 100 bytes
-	fmt.Fprintf(&b, "# Experiment summary, %s\n\n", now.Format("2006-01-02 15:04"))
+	// A line is about 100 bytes. Not Grow: it would clear, and so fault
+	// in, all of it at once; untouched capacity costs nothing.
+	b := bytes.NewBuffer(make([]byte, 0, 128*(len(s.rows)+1)))
+	fmt.Fprintf(b, "# Experiment summary, %s\n\n", now.Format("2006-01-02 15:04"))
 	b.WriteString("| run | name | CV mean | CV std | LB | CV-LB gap | n_features | model | status |\n")
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---|---|\n")
 	// Appended piece by piece rather than with Fprintf: the recap lists
@@ -408,7 +435,7 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 	}
 	b.WriteString("\n")
 	for _, line := range summaryLines(s) {
-		fmt.Fprintf(&b, "- %s\n", line)
+		fmt.Fprintf(b, "- %s\n", line)
 	}
 	b.WriteString(extra)
 	return b.Bytes()

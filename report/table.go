@@ -27,25 +27,51 @@ const (
 // width (names, which are long and least needed in full).
 type table struct {
 	header []string
-	cells  []string // row after row, len(header) each: one slice for all
-	colors []string // per row
-	right  []bool   // right-aligned columns (numbers)
-	shrink int      // index of the column to shorten, -1 for none
+	rows   tableRows // nil: none yet
+	right  []bool    // right-aligned columns (numbers)
+	shrink int       // index of the column to shorten, -1 for none
 	// natural are the widths of the widest cells, nil until computed:
 	// fits and render both need them, and a report may have 100,000 rows.
 	natural []int
 }
 
+// tableRows are a table's rows. Cells are asked for when they are
+// measured and when they are written: the table of a report may list
+// 100,000 runs, which it need not hold as 900,000 strings.
+type tableRows interface {
+	len() int
+	// cells are row i's, in dst's memory when it has room.
+	cells(i int, dst []string) []string
+	color(i int) string
+}
+
+// cellRows are rows given cell by cell (table.add).
+type cellRows struct {
+	width  int      // cells per row
+	all    []string // row after row
+	colors []string // per row
+}
+
+func (c *cellRows) len() int                         { return len(c.colors) }
+func (c *cellRows) cells(i int, _ []string) []string { return c.all[i*c.width : (i+1)*c.width] }
+func (c *cellRows) color(i int) string               { return c.colors[i] }
+
 func (t *table) add(color string, cells ...string) {
-	t.cells = append(t.cells, cells...)
-	t.colors = append(t.colors, color)
+	c, ok := t.rows.(*cellRows)
+	if !ok {
+		c = &cellRows{width: len(t.header)}
+		t.rows = c
+	}
+	c.all = append(c.all, cells...)
+	c.colors = append(c.colors, color)
 	t.natural = nil
 }
 
-// row is row i's cells.
-func (t *table) row(i int) []string {
-	n := len(t.header)
-	return t.cells[i*n : (i+1)*n]
+func (t *table) len() int {
+	if t.rows == nil {
+		return 0
+	}
+	return t.rows.len()
 }
 
 // widths are the column widths after shortening the shrinkable column to
@@ -56,9 +82,11 @@ func (t *table) widths(st Style) ([]int, int) {
 		for i, h := range t.header {
 			t.natural[i] = utf8.RuneCountInString(h)
 		}
-		for k, c := range t.cells {
-			i := k % len(t.header)
-			t.natural[i] = max(t.natural[i], utf8.RuneCountInString(c))
+		cells := make([]string, len(t.header))
+		for k := range t.len() {
+			for i, c := range t.rows.cells(k, cells) {
+				t.natural[i] = max(t.natural[i], utf8.RuneCountInString(c))
+			}
 		}
 	}
 	widths := slices.Clone(t.natural)
@@ -136,8 +164,9 @@ func (t *table) render(w io.Writer, st Style) {
 		hc = colorBold
 	}
 	line(t.header, hc)
-	for i, color := range t.colors {
-		line(t.row(i), color)
+	cells := make([]string, len(t.header))
+	for i := range t.len() {
+		line(t.rows.cells(i, cells), t.rows.color(i))
 	}
 }
 

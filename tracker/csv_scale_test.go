@@ -161,18 +161,7 @@ func TestParseFloatIsStrconv(t *testing.T) {
 		}
 	}
 	// Every string of up to 5 characters over a small alphabet.
-	const alphabet = "019.-+eE_n"
-	var gen func(prefix string)
-	gen = func(prefix string) {
-		same(prefix)
-		if len(prefix) == 5 {
-			return
-		}
-		for _, c := range alphabet {
-			gen(prefix + string(c))
-		}
-	}
-	gen("")
+	eachString("019.-+eE_n", 5, same)
 	for _, s := range []string{"0.7743472000000001", "0.78252199999999994", "9007199254740993", "9007199254740992",
 		"0.1234567890123456789", "-0", "-0.0", "1" + strings0(22), "0." + strings0(22) + "1", "123456789012345678901234",
 		"NaN", "Inf", "-Inf", "0x1p-2", "1e308", "4.9e-324", " 1", "1 ", "00000000000000000000000001.5"} {
@@ -184,6 +173,21 @@ func TestParseFloatIsStrconv(t *testing.T) {
 		same(strconv.FormatFloat(f, 'g', -1, 64))
 		same(strconv.FormatFloat(f, 'f', rng.IntN(20), 64))
 	}
+}
+
+// eachString calls f with every string of up to n characters of alphabet.
+func eachString(alphabet string, n int, f func(string)) {
+	var gen func(prefix string)
+	gen = func(prefix string) {
+		f(prefix)
+		if len(prefix) == n {
+			return
+		}
+		for _, c := range alphabet {
+			gen(prefix + string(c))
+		}
+	}
+	gen("")
 }
 
 func strings0(n int) string {
