@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -189,6 +190,7 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		return nil, err
 	}
 	s.committer = newCommitter(s)
+	restore := orchestrationProcs(opts.Jobs)
 	_, err = runner.Run(ctx, fresh, runner.Options{
 		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
 	}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
@@ -197,6 +199,7 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	if cerr := s.committer.close(); cerr != nil {
 		err = cerr
 	}
+	restore()
 	for _, r := range s.running {
 		if r != nil {
 			r.log.Close() // a run that never finished
@@ -204,6 +207,23 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	}
 	s.staging.Remove() // and the files of runs that could not be committed
 	return s.finished, err
+}
+
+// orchestrationProcs gives kxrun's goroutines one processor per four runs
+// at once while the runs go, and returns what puts the setting back.
+// kxrun only orchestrates then, with about a millisecond of CPU per run,
+// and the runs need the cores: on one processor its goroutines (workers,
+// output copiers, committer) hand work to each other without waking
+// threads on other cores. A sweep of 1,000 trivial runs 2 at a time took
+// 20% less of kxrun's CPU and 12% less time. A GOMAXPROCS the user set
+// is left alone.
+func orchestrationProcs(jobs int) (restore func()) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		return func() {}
+	}
+	old := runtime.GOMAXPROCS(0)
+	runtime.GOMAXPROCS(min(old, max(1, (jobs+3)/4)))
+	return func() { runtime.GOMAXPROCS(old) }
 }
 
 func (s *sweep) prepare(spec *runner.Spec, attempt int) (*runner.Workspace, error) {
