@@ -6,6 +6,7 @@
 #
 #   bench/overhead.sh [N] [ROUNDS]      (defaults: 1000 runs, 3 rounds, 2 jobs,
 #                                        SETTLE=10 s of rest before each peer)
+#   BASE=<git ref> bench/overhead.sh    also runs kxrun as of that ref, as a peer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -27,6 +28,12 @@ go build -o "$work/execloop" ./bench/execloop
 
 peers=(kxrun xargs execloop)
 command -v parallel >/dev/null && peers+=(parallel)
+if [ -n "${BASE:-}" ]; then
+	mkdir "$work/base"
+	git archive "$BASE" | tar -x -C "$work/base"
+	(cd "$work/base" && go build -o "$work/kxrun-base" ./cmd/kxrun)
+	peers+=(kxrun-base)
+fi
 
 run_peer() {
 	case $1 in
@@ -34,6 +41,7 @@ run_peer() {
 	# created right after many were deleted are slow to allocate, which
 	# would measure the previous round's clean-up.
 	kxrun) "$work/kxrun" ablation "$work/plan.yaml" --dir "$(mktemp -d -p "$work")/exp" >/dev/null ;;
+	kxrun-base) "$work/kxrun-base" ablation "$work/plan.yaml" --dir "$(mktemp -d -p "$work")/exp" >/dev/null ;;
 	xargs) seq "$N" | xargs -P"$J" -n1 "$work/tiny" >/dev/null ;;
 	execloop) "$work/execloop" "$N" "$J" "$work/tiny" ;;
 	parallel) seq "$N" | parallel -j"$J" --joblog "$work/joblog" "$work/tiny" >/dev/null; rm -f "$work/joblog" ;;
