@@ -45,7 +45,8 @@ fi
 exp=$work/exp
 printf 'tracker scale: %d runs (%s CPUs, load average %s)\n\n' "$N" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Logging. fill prints: label runs total_s ms_per_run median_ms p90_ms max_rss_kib.
+# Logging. fill prints: label runs total_s ms_per_run median_ms p90_ms max_rss_kib
+# (the RSS column is the largest of the runs).
 read -r _ _ _ first_ms first_med first_p90 first_rss < <(
 	"$work/fill" logs -kxrun "$work/kxrun" -dir "$exp" -n "$CLI" -start 1 -oof-list "$work/oof.txt")
 read -r _ _ mid_s mid_ms < <("$work/fill" runs -dir "$exp" -n $((N - 2 * CLI)) -start $((CLI + 1)))

@@ -237,6 +237,11 @@ func runsMode(args []string) error {
 			return err
 		}
 	}
+	// As a process that ends after many commits does: the next kxrun then
+	// starts from the summary instead of reading the history.
+	if err := tr.Flush(); err != nil {
+		return err
+	}
 	el := time.Since(t0)
 	fmt.Printf("runs %d %.3f %.3f\n", *n, el.Seconds(), el.Seconds()*1000/float64(max(1, *n)))
 	return nil
