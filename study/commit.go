@@ -15,8 +15,8 @@ import (
 // A run counts as logged, and is printed, only once its row is in.
 //
 // When runs end in quick succession (short runs, many at once) the
-// committer also waits a few milliseconds before committing, so that more
-// runs share each sync: a lone run is committed at once.
+// committer also waits groupWait before committing, so that more runs
+// share each sync: a lone run is committed at once.
 type committer struct {
 	s     *sweep
 	mu    sync.Mutex

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -109,11 +110,12 @@ func loadPlanOrRun(opts *runOptions) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tracker.Find(rows, ref); err != nil {
+	_, rec, err := findRun(tr, rows, ref)
+	var unknown *tracker.UnknownRunError
+	if errors.As(err, &unknown) {
 		return nil, usagef("kxrun run plans/groups.yaml, or kxrun run run_012 for a run of "+displayPath(tr.Dir),
 			"%s is neither a plan file nor a run of the tracker: %v", ref, err)
 	}
-	_, rec, err := findRun(tr, rows, ref)
 	if err != nil {
 		return nil, err
 	}
