@@ -27,7 +27,8 @@ lint:
 
 # Benchmarks (figures and how to read them in docs/performance.md): the
 # per-run overhead against xargs, GNU parallel and a bare exec loop
-# (apt-get install parallel for that peer), tracker scale over 100,000
+# (apt-get install parallel for that peer; the trivial trainer is built
+# with cc when there is one, else in Go), tracker scale over 100,000
 # runs, array throughput against numpy.load (python3-numpy), concurrency
 # efficiency of CPU-bound runs, then the Go micro-benchmarks of the hot
 # paths. About 15 minutes in all on 2 cores.

@@ -44,12 +44,12 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 		out.StartErr = err
 		return out
 	}
-	stdoutR, stdoutW, err := os.Pipe()
+	stdoutR, stdoutW, err := outputPipe()
 	if err != nil {
 		out.StartErr = err
 		return out
 	}
-	stderrR, stderrW, err := os.Pipe()
+	stderrR, stderrW, err := outputPipe()
 	if err != nil {
 		stdoutR.Close()
 		stdoutW.Close()

@@ -24,6 +24,33 @@ func TestCommitWithoutItsLog(t *testing.T) {
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("%d rows, %v", len(rows), err)
 	}
+	stored, err := tr.Details(rows[0].RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Log != "" {
+		t.Errorf("the details on disk name a log %q that does not exist", stored.Log)
+	}
+}
+
+// TestCommitFailsWhenLogsDirIsGone: a missing destination is an error, not
+// a run whose trainer deleted its log.
+func TestCommitFailsWhenLogsDirIsGone(t *testing.T) {
+	dir := t.TempDir()
+	tr := Open2(t, dir)
+	log := filepath.Join(t.TempDir(), "output.log")
+	if err := os.WriteFile(log, []byte("epoch 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, logsDir)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Commit(sampleRecord("r", 0.5), Files{Log: log}); err == nil || !strings.Contains(err.Error(), "keep log") {
+		t.Fatalf("commit: %v, want an error keeping the log", err)
+	}
+	if _, err := os.Stat(log); err != nil {
+		t.Errorf("the log was lost: %v", err)
+	}
 }
 
 // TestWriteReportShortensLongNames: a plan named with 250 characters made

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/kxrun/kxrun/internal/fileutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -49,7 +50,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 // and a file left half-written by a crash belongs to no committed run (its
 // id is never handed out again; a config then gets a run-specific name).
 func createFile(path string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func createFile(path string, data []byte, perm os.FileMode) error {
 // data, new names and renames. One call costs about what one fsync does,
 // where a commit would otherwise sync each of its files and directories.
 func syncFS(dir string) error {
-	d, err := os.Open(dir)
+	d, err := fileutil.Open(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		return err
 	}
@@ -87,6 +88,17 @@ func syncDir(dir string) error {
 	defer d.Close()
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// rename is os.Rename without the lookup of the destination that os.Rename
+// makes first (to refuse putting a file over a directory): a run's files go
+// to names kxrun chose in directories of its own, and in a directory of
+// thousands of logs that lookup cost as much as the rename.
+func rename(oldpath, newpath string) error {
+	if err := unix.Rename(oldpath, newpath); err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return nil
 }

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/npyfile"
+	"golang.org/x/sys/unix"
 )
 
 // Staging is where a process's runs happen until they are committed: a
@@ -75,7 +77,7 @@ func (s *Staging) Release(sl *Slot) {
 // earlier run left there is deleted, and a directory a trainer removed is
 // made again.
 func (sl *Slot) Attempt() error {
-	d, err := os.Open(sl.RunDir)
+	d, err := fileutil.Open(sl.RunDir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err == nil {
 		names, _ := d.Readdirnames(1)
 		d.Close()
@@ -104,7 +106,7 @@ func (s *Staging) next() int {
 // committed.
 func (s *Staging) NewLog() (string, *os.File, error) {
 	path := filepath.Join(s.Dir, "run"+strconv.Itoa(s.next())+".log")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	if err != nil {
 		return "", nil, fmt.Errorf("create run log: %w", err)
 	}
@@ -115,7 +117,7 @@ func (s *Staging) NewLog() (string, *os.File, error) {
 // commit there.
 func (s *Staging) Keep(path string) (string, error) {
 	dst := s.keptPath(path)
-	if err := os.Rename(path, dst); err != nil {
+	if err := rename(path, dst); err != nil {
 		return "", err
 	}
 	return dst, nil

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -199,11 +200,6 @@ func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 // placeLocked gives rec the next free id and puts its files in place,
 // unsynced: the caller syncs them all before appending the rows.
 func (t *Tracker) placeLocked(rec *Record, files Files) error {
-	if files.Log != "" && !fileExists(files.Log) {
-		// The trainer deleted its own log (it removed $KXRUN_RUN_DIR/..):
-		// keep the run without it rather than fail, which stops the sweep.
-		files.Log = ""
-	}
 	// An id whose details exist was handed out by a commit that crashed
 	// before its row: never give it again. Creating the details with
 	// O_EXCL is the check.
@@ -223,7 +219,7 @@ func (t *Tracker) placeLocked(rec *Record, files Files) error {
 		break
 	}
 	if files.Log != "" {
-		if err := os.Rename(files.Log, t.path(rec.Log)); err != nil {
+		if err := t.keepLog(rec, files.Log); err != nil {
 			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
 		}
 	}
@@ -233,6 +229,28 @@ func (t *Tracker) placeLocked(rec *Record, files Files) error {
 		}
 	}
 	return nil
+}
+
+// keepLog renames a run's log into place. A trainer may have deleted it
+// (it removed $KXRUN_RUN_DIR/..): the run is then kept without a log, and
+// its details, written already, are rewritten to say so, rather than fail
+// the commit, which would stop the sweep. The rename is tried first and the
+// log looked for only when it fails: a stat before every rename cost as
+// much as the rename.
+func (t *Tracker) keepLog(rec *Record, log string) error {
+	err := rename(log, t.path(rec.Log))
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if _, serr := os.Lstat(log); !errors.Is(serr, fs.ErrNotExist) {
+		return err // the log is there: its destination is what is missing
+	}
+	rec.Log = ""
+	details, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode record: %w", err)
+	}
+	return os.WriteFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644)
 }
 
 // name gives rec run number n and the paths its files will have.
@@ -258,14 +276,14 @@ func (t *Tracker) name(rec *Record, files Files, n int) {
 // lives elsewhere, checking that the bytes are those that were validated.
 func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 	if a.Move {
-		return os.Rename(a.Path, dst) // made durable with the commit's syncFS
+		return rename(a.Path, dst) // made durable with the commit's syncFS
 	}
 	tmp := dst + ".tmp" + strconv.Itoa(os.Getpid())
 	os.Remove(tmp)
 	if err := copyValidated(a.Path, tmp, a.Info.SHA256); err != nil {
 		return err
 	}
-	return os.Rename(tmp, dst)
+	return rename(tmp, dst)
 }
 
 // appendRows appends rows to runs.csv in one write and syncs it. The caller
@@ -273,7 +291,7 @@ func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
 // is undone so that the file never keeps a partial row.
 func (t *Tracker) appendRows(rows []Row) error {
 	path := t.CSVPath()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -456,11 +474,6 @@ func (t *Tracker) WriteReport(name string, data []byte) (string, error) {
 		return "", err
 	}
 	return path, nil
-}
-
-func fileExists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
 }
 
 // safeName keeps a name usable as a file name.
