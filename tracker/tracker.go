@@ -205,11 +205,11 @@ func (t *Tracker) placeLocked(rec *Record, files Files) error {
 	// O_EXCL is the check.
 	for n := t.seen.lastNum + 1; ; n++ {
 		t.name(rec, files, n)
-		details, err := json.MarshalIndent(rec, "", "  ")
+		details, err := detailsJSON(rec)
 		if err != nil {
-			return fmt.Errorf("encode record: %w", err)
+			return err
 		}
-		err = createFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644)
+		err = createFile(t.path(detailsDir, rec.RunID+".json"), details, 0o644)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
@@ -246,11 +246,20 @@ func (t *Tracker) keepLog(rec *Record, log string) error {
 		return err // the log is there: its destination is what is missing
 	}
 	rec.Log = ""
-	details, err := json.MarshalIndent(rec, "", "  ")
+	details, err := detailsJSON(rec)
 	if err != nil {
-		return fmt.Errorf("encode record: %w", err)
+		return err
 	}
-	return os.WriteFile(t.path(detailsDir, rec.RunID+".json"), append(details, '\n'), 0o644)
+	return os.WriteFile(t.path(detailsDir, rec.RunID+".json"), details, 0o644)
+}
+
+// detailsJSON is the content of a run's details file.
+func detailsJSON(rec *Record) ([]byte, error) {
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode record: %w", err)
+	}
+	return append(data, '\n'), nil
 }
 
 // name gives rec run number n and the paths its files will have.

@@ -1,7 +1,6 @@
 package tracker
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -195,11 +194,11 @@ func (t *Tracker) editDetails(runID string, edit func(*Record)) error {
 		return err
 	}
 	edit(rec)
-	data, err := json.MarshalIndent(rec, "", "  ")
+	data, err := detailsJSON(rec)
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(t.path(detailsDir, runID+".json"), append(data, '\n'), 0o644); err != nil {
+	if err := writeFileAtomic(t.path(detailsDir, runID+".json"), data, 0o644); err != nil {
 		return err
 	}
 	return syncDir(t.path(detailsDir))
