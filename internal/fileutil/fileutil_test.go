@@ -53,8 +53,10 @@ func TestOpen(t *testing.T) {
 	if got, err := os.ReadFile(path); err != nil || string(got) != "epoch 1\nepoch 2\n" {
 		t.Errorf("content %q, %v", got, err)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm()&^0o640 != 0 {
-		t.Errorf("mode %v, %v: wider than asked", fi.Mode(), err)
+	if fi, err := os.Stat(path); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm()&^0o640 != 0 {
+		t.Errorf("mode %v: wider than asked", fi.Mode())
 	}
 	d, err := Open(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
