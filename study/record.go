@@ -67,6 +67,8 @@ type resolvedConfig struct {
 	Timeout      string            `yaml:"timeout,omitempty"`
 	BaseFeatures []string          `yaml:"base_features"`
 	Params       map[string]any    `yaml:"params,omitempty"`
+	Target       string            `yaml:"target,omitempty"`
+	Folds        string            `yaml:"folds,omitempty"`
 }
 
 // configOf is the resolved config of spec's run. body, when not nil, is
@@ -90,6 +92,7 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
 		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params,
+		Target: p.Target, Folds: p.Folds,
 	}
 	if p.Command.IsShell() {
 		cfg.Command = p.Command.Shell

@@ -101,6 +101,7 @@ func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string, inputs map[strin
 			Index: i, Name: r.Name, Plan: p.Name, Variant: r.Variant.Name, Seed: r.Seed,
 			Features: r.Variant.Features, Params: p.Params, Command: p.Command,
 			Dir: workdir, Env: p.Env, Timeout: p.Timeout, Retries: p.Retries,
+			Target: p.Target, Folds: p.Folds,
 		}
 		specs[i].Fingerprint = Fingerprint(specs[i], inputs)
 	}

@@ -6,6 +6,7 @@
 //	details/<run_id>.json         the full record of a run, with its resolved config
 //	logs/<run_id>.log             stdout and stderr of the command
 //	artifacts/oof_<model>_v<N>.npy, artifacts/test_<model>_v<N>.npy
+//	artifacts/sha256/<hash>.npy   labels and folds, kept once by content
 //	configs/<run name>.yaml       resolved configs, in trackers made before they
 //	                              moved into the records (read, never written)
 //	reports/                      markdown summaries
