@@ -133,25 +133,25 @@ func AUC(y, p []float64, cols int) (float64, error) {
 			neg = append(neg, p[i])
 		}
 	}
-	return aucSorted(pos, neg)
+	for _, v := range p {
+		if math.IsNaN(v) {
+			return 0, errNaN
+		}
+	}
+	return aucSortedWith(pos, neg, slices.Sort[[]float64])
 }
+
+var errNaN = errors.New("auc: NaN prediction")
 
 // aucSorted sorts pos and neg in place and counts, for every positive, the
 // negatives below it (ties half): one sort of each class instead of a sort
 // of (score, label) pairs, which is what makes repeated AUCs cheap.
-func aucSorted(pos, neg []float64) (float64, error) {
+func aucSortedWith(pos, neg []float64, sortFn func([]float64)) (float64, error) {
 	if len(pos) == 0 || len(neg) == 0 {
 		return 0, errSingleClass
 	}
-	for _, s := range [][]float64{pos, neg} {
-		for _, v := range s {
-			if math.IsNaN(v) {
-				return 0, errors.New("auc: NaN prediction")
-			}
-		}
-	}
-	slices.Sort(pos)
-	slices.Sort(neg)
+	sortFn(pos)
+	sortFn(neg)
 	var below, ties float64 // summed over positives
 	j := 0                  // negatives < current positive
 	for i := 0; i < len(pos); {

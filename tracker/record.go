@@ -61,6 +61,8 @@ type Record struct {
 	Fingerprint    string            `json:"fingerprint,omitempty"`
 	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
 	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
+	Ensemble       *EnsembleInfo     `json:"ensemble,omitempty"`    // a blend: how it was made
+	Submissions    []Submission      `json:"submissions,omitempty"` // files written for the leaderboard
 }
 
 // ImportOrigin records where an imported run came from.
