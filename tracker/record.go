@@ -59,8 +59,8 @@ type Record struct {
 	Version        string            `json:"kxrun_version,omitempty"`
 	ImportedFrom   *ImportOrigin     `json:"imported_from,omitempty"`
 	Fingerprint    string            `json:"fingerprint,omitempty"`
-	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
-	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
+	Inputs         map[string]string `json:"inputs,omitempty"`      // sha256 of each file in the plan's inputs
+	GPU            *int              `json:"gpu,omitempty"`         // the GPU slot the run was given
 	Ensemble       *EnsembleInfo     `json:"ensemble,omitempty"`    // a blend: how it was made
 	Submissions    []Submission      `json:"submissions,omitempty"` // files written for the leaderboard
 }
