@@ -3,6 +3,7 @@ package ensemble
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -119,7 +120,7 @@ func Blend(y []float64, members []Arrays, cols int, opts Options) (*Result, erro
 
 	folds, from := opts.Folds, "runs"
 	if folds == nil {
-		folds, from = KFold(len(y), opts.K, opts.Seed), "seeded k-fold"
+		folds, from = KFold(y, m.Classes, opts.K, opts.Seed), "seeded k-fold"
 	}
 	res.FoldsFrom = from
 	if err := honest(y, oofs, cols, folds, opts, res); err != nil {
@@ -428,14 +429,35 @@ func softmax(z []float64) []float64 {
 	return w
 }
 
-// KFold assigns n rows to k parts at random (seeded): a shuffled 0..n-1,
-// row order[i] in part i mod k.
-func KFold(n, k int, seed uint64) []int {
+// KFold assigns the rows of labels y to k parts at random (seeded): the
+// rows shuffled, the i-th in part i mod k. With stratified set the rows
+// are shuffled class by class (classes in ascending order) with the count
+// running on, so every part has its share of each class, as a classifier's
+// metric needs (AUC is undefined on a part with one class).
+func KFold(y []float64, stratified bool, k int, seed uint64) []int {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	order := r.Perm(n)
-	folds := make([]int, n)
-	for i, row := range order {
-		folds[row] = i % k
+	groups := [][]int{make([]int, len(y))}
+	if stratified {
+		byClass := map[float64][]int{}
+		for i, v := range y {
+			byClass[v] = append(byClass[v], i)
+		}
+		groups = groups[:0]
+		for _, c := range slices.Sorted(maps.Keys(byClass)) {
+			groups = append(groups, byClass[c])
+		}
+	} else {
+		for i := range groups[0] {
+			groups[0][i] = i
+		}
+	}
+	folds := make([]int, len(y))
+	i := 0
+	for _, g := range groups {
+		for _, j := range r.Perm(len(g)) {
+			folds[g[j]] = i % k
+			i++
+		}
 	}
 	return folds
 }

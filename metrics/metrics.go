@@ -21,7 +21,10 @@ type Metric struct {
 	// Metrics without it want 1-D predictions only, except that accuracy
 	// and qwk take the argmax of 2-D ones.
 	MultiColumn bool
-	Score       Func
+	// Classes: the labels are classes (a split of the rows is stratified
+	// by them).
+	Classes bool
+	Score   Func
 }
 
 // Direction is "maximize" or "minimize", as plans spell it.
@@ -41,16 +44,16 @@ func (m *Metric) Better(a, b float64) bool {
 }
 
 var all = []*Metric{
-	{Name: "auc", Maximize: true, Score: AUC},
-	{Name: "logloss", Score: LogLoss, MultiColumn: true},
-	{Name: "multi_logloss", Score: MultiLogLoss, MultiColumn: true},
+	{Name: "auc", Maximize: true, Classes: true, Score: AUC},
+	{Name: "logloss", Classes: true, Score: LogLoss, MultiColumn: true},
+	{Name: "multi_logloss", Classes: true, Score: MultiLogLoss, MultiColumn: true},
 	{Name: "rmse", Score: RMSE},
 	{Name: "rmsle", Score: RMSLE},
 	{Name: "mae", Score: MAE},
 	{Name: "r2", Maximize: true, Score: R2},
-	{Name: "accuracy", Maximize: true, Score: Accuracy, MultiColumn: true},
-	{Name: "f1", Maximize: true, Score: F1},
-	{Name: "qwk", Maximize: true, Score: QWK, MultiColumn: true},
+	{Name: "accuracy", Maximize: true, Classes: true, Score: Accuracy, MultiColumn: true},
+	{Name: "f1", Maximize: true, Classes: true, Score: F1},
+	{Name: "qwk", Maximize: true, Classes: true, Score: QWK, MultiColumn: true},
 }
 
 // Names lists the metrics kxrun computes.
