@@ -10,6 +10,8 @@
 //	configs/<run name>.yaml       resolved configs, in trackers made before they
 //	                              moved into the records (read, never written)
 //	reports/                      markdown summaries
+//	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
+//	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress
 //

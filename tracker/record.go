@@ -63,6 +63,7 @@ type Record struct {
 	GPU            *int              `json:"gpu,omitempty"`         // the GPU slot the run was given
 	Ensemble       *EnsembleInfo     `json:"ensemble,omitempty"`    // a blend: how it was made
 	Submissions    []Submission      `json:"submissions,omitempty"` // files written for the leaderboard
+	PrivateLB      *float64          `json:"private_lb,omitempty"`  // the private leaderboard score, once known
 }
 
 // ImportOrigin records where an imported run came from.
