@@ -132,4 +132,3 @@ func newestFirst(us []tracker.LBUpdate) []tracker.LBUpdate {
 	}
 	return out
 }
-
