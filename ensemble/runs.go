@@ -115,14 +115,14 @@ func Load(tr *tracker.Tracker, rows []tracker.Row, metricName string) (*Input, e
 	oofShape, testShape := first.Record.Artifacts["oof"].Shape, first.Record.Artifacts["test"].Shape
 	for _, m := range in.Members {
 		if s := m.Record.Artifacts["oof"].Shape; !slices.Equal(s, oofShape) {
-			return nil, refusef("OOF shapes differ: %s has %v, %s has %v", first.Row.RunID, shape(oofShape), m.Row.RunID, shape(s))
+			return nil, refusef("OOF shapes differ: %s has %v, %s has %v", first.Row.RunID, shapeText(oofShape), m.Row.RunID, shapeText(s))
 		}
 		if s := m.Record.Artifacts["test"].Shape; !slices.Equal(s, testShape) {
-			return nil, refusef("test shapes differ: %s has %v, %s has %v", first.Row.RunID, shape(testShape), m.Row.RunID, shape(s))
+			return nil, refusef("test shapes differ: %s has %v, %s has %v", first.Row.RunID, shapeText(testShape), m.Row.RunID, shapeText(s))
 		}
 	}
 	if len(oofShape) < 1 || len(oofShape) > 2 || len(testShape) != len(oofShape) {
-		return nil, refusef("%s: OOF %v and test %v arrays must both be 1-D, or both 2-D (one column per class)", first.Row.RunID, shape(oofShape), shape(testShape))
+		return nil, refusef("%s: OOF %v and test %v arrays must both be 1-D, or both 2-D (one column per class)", first.Row.RunID, shapeText(oofShape), shapeText(testShape))
 	}
 	in.Cols = 1
 	if len(oofShape) == 2 {
@@ -178,7 +178,7 @@ func Load(tr *tracker.Tracker, rows []tracker.Row, metricName string) (*Input, e
 	return in, nil
 }
 
-func shape(s []int) string {
+func shapeText(s []int) string {
 	parts := make([]string, len(s))
 	for i, d := range s {
 		parts[i] = fmt.Sprint(d)
