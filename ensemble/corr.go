@@ -11,8 +11,8 @@ import (
 // Correlations are the pairwise correlations of runs' OOF predictions
 // (2-D arrays flattened row by row, as numpy's ravel).
 type Correlations struct {
-	RunIDs   []string    `json:"run_ids"`
-	Names    []string    `json:"names"`
+	RunIDs []string `json:"run_ids"`
+	Names  []string `json:"names"`
 	// Null where undefined: a constant array correlates with nothing.
 	Pearson  [][]*float64 `json:"pearson"`
 	Spearman [][]*float64 `json:"spearman"` // ties get their average rank

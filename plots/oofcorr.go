@@ -14,15 +14,15 @@ import (
 // corrGrid shows matrix m with its first row on top.
 type corrGrid struct{ m [][]float64 }
 
-func (g corrGrid) Dims() (c, r int)   { return len(g.m), len(g.m) }
+func (g corrGrid) Dims() (c, r int) { return len(g.m), len(g.m) }
 func (g corrGrid) Z(c, r int) float64 {
 	if v := g.m[len(g.m)-1-r][c]; !math.IsNaN(v) {
 		return v
 	}
 	return -2 // undefined (a constant array): drawn as the underflow colour
 }
-func (g corrGrid) X(c int) float64    { return float64(c) }
-func (g corrGrid) Y(r int) float64    { return float64(r) }
+func (g corrGrid) X(c int) float64 { return float64(c) }
+func (g corrGrid) Y(r int) float64 { return float64(r) }
 
 // OOFCorrelation draws a correlation matrix as a heat map from -1 (blue)
 // to 1 (red), each cell labelled with its value and the runs named on the
