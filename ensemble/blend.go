@@ -228,56 +228,37 @@ func rankScaled(a []float64, cols int) []float64 {
 // the best prefix of that path. Ties go to the lower member index.
 func hillClimb(y []float64, oofs [][]float64, cols int, opts Options) (fitted, error) {
 	m := opts.Metric
-	n := len(y)
-	// For AUC the rows are reordered positives first, once, so that a
-	// candidate's score is one radix sort of its blend.
+	// For AUC the rows are split by label once, so that a candidate's
+	// score is one pass making radix-sort keys and the sort itself.
 	auc := m.Name == "auc" && cols == 1
-	nPos := 0
+	var pos, neg []int32
 	if auc {
-		order := make([]int, 0, n)
-		for _, c := range []float64{1, 0} {
-			for i, v := range y {
-				if v == c {
-					order = append(order, i)
-				}
+		for i, v := range y {
+			switch v {
+			case 1:
+				pos = append(pos, int32(i))
+			case 0:
+				neg = append(neg, int32(i))
+			default:
+				return fitted{}, fmt.Errorf("auc wants labels 0 and 1; row %d is %v", i, v)
 			}
 		}
-		for _, v := range y {
-			if v == 1 {
-				nPos++
-			}
-		}
-		if len(order) != n {
-			return fitted{}, errors.New("auc wants labels 0 and 1")
-		}
-		re := make([][]float64, len(oofs))
-		for i, a := range oofs {
-			re[i] = make([]float64, n)
-			for j, r := range order {
-				re[i][j] = a[r]
-			}
-		}
-		oofs = re
-		ys := make([]float64, n)
-		for j := range nPos {
-			ys[j] = 1
-		}
-		y = ys
 	}
-	score := func(sum, add []float64, k float64, buf []float64) (float64, error) {
-		if !auc {
-			return m.ScoreSum(y, sum, add, k, cols, buf)
+	score := func(sum, add []float64, k float64, w *worker) (float64, error) {
+		if auc {
+			return metrics.AUCBlend(sum, add, k, pos, neg, &w.auc)
 		}
-		for i := range sum {
-			buf[i] = (sum[i] + add[i]) / k
-		}
-		return metrics.AUCOrdered(buf, nPos)
+		return m.ScoreSum(y, sum, add, k, cols, w.buf)
 	}
-
+	size := len(y) * cols
+	ws := make([]*worker, min(opts.Workers, len(oofs)))
+	for i := range ws {
+		ws[i] = newWorker(size)
+	}
 	single := make([]float64, len(oofs))
-	zero := make([]float64, len(y)*cols)
-	if err := parallel(len(oofs), opts.Workers, len(zero), func(c int, buf []float64) error {
-		s, err := score(zero, oofs[c], 1, buf)
+	sum := make([]float64, size) // the running sum of the members picked
+	if err := parallel(len(oofs), ws, func(c int, w *worker) error {
+		s, err := score(sum, oofs[c], 1, w)
 		single[c] = s
 		return err
 	}); err != nil {
@@ -296,13 +277,11 @@ func hillClimb(y []float64, oofs [][]float64, cols int, opts Options) (fitted, e
 		}
 		return 0
 	})
-	sum := make([]float64, len(zero))
 	counts := make([]int, len(oofs))
 	var path []Step
 	k := 0
-	buf := make([]float64, len(zero))
 	for _, c := range order[:min(opts.Init, len(order))] {
-		s, err := score(sum, oofs[c], float64(k+1), buf)
+		s, err := score(sum, oofs[c], float64(k+1), ws[0])
 		if err != nil {
 			return fitted{}, err
 		}
@@ -314,8 +293,8 @@ func hillClimb(y []float64, oofs [][]float64, cols int, opts Options) (fitted, e
 	best, kept := path[len(path)-1].Score, len(path)
 	cand := make([]float64, len(oofs))
 	for range opts.MaxMembers {
-		if err := parallel(len(oofs), opts.Workers, len(zero), func(c int, buf []float64) error {
-			s, err := score(sum, oofs[c], float64(k+1), buf)
+		if err := parallel(len(oofs), ws, func(c int, w *worker) error {
+			s, err := score(sum, oofs[c], float64(k+1), w)
 			cand[c] = s
 			return err
 		}); err != nil {
@@ -338,11 +317,11 @@ func hillClimb(y []float64, oofs [][]float64, cols int, opts Options) (fitted, e
 	for _, st := range path[:kept] {
 		counts[st.Member]++
 	}
-	w := make([]float64, len(oofs))
+	wts := make([]float64, len(oofs))
 	for i, c := range counts {
-		w[i] = float64(c) / float64(kept)
+		wts[i] = float64(c) / float64(kept)
 	}
-	return fitted{weights: w, counts: counts, path: path, kept: kept}, nil
+	return fitted{weights: wts, counts: counts, path: path, kept: kept}, nil
 }
 
 func add(sum, a []float64) {
@@ -351,25 +330,31 @@ func add(sum, a []float64) {
 	}
 }
 
-// parallel calls f for 0..n-1 on workers goroutines, each with its own
-// scratch buffer of size bufLen: memory stays at one buffer per worker.
-func parallel(n, workers, bufLen int, f func(i int, buf []float64) error) error {
+// worker is one goroutine's scratch memory: a blend buffer, and the AUC
+// keys. Memory stays at one of each per worker, whatever the number of
+// candidates.
+type worker struct {
+	buf []float64
+	auc metrics.AUCScratch
+}
+
+func newWorker(size int) *worker { return &worker{buf: make([]float64, size)} }
+
+// parallel calls f for 0..n-1 on one goroutine per worker.
+func parallel(n int, ws []*worker, f func(i int, w *worker) error) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make([]error, n)
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]float64, bufLen)
+	for _, w := range ws[:min(len(ws), n)] {
+		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					return
 				}
-				errs[i] = f(i, buf)
+				errs[i] = f(i, w)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -514,4 +499,22 @@ func pickAll(arrays [][]float64, rows []int, cols int) [][]float64 {
 		out[i] = pick(a, rows, cols)
 	}
 	return out
+}
+
+// Selection is the outcome of hill climbing alone.
+type Selection struct {
+	Counts []int
+	Path   []Step
+	Kept   int
+}
+
+// HillClimb runs hill climbing alone on the rows given (no honest score,
+// no test arrays): what the benchmark against numpy times.
+func HillClimb(y []float64, oofs [][]float64, cols int, opts Options) (*Selection, error) {
+	opts = withDefaults(opts)
+	f, err := hillClimb(y, oofs, cols, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Selection{Counts: f.counts, Path: f.path, Kept: f.kept}, nil
 }

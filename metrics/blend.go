@@ -32,16 +32,3 @@ func (m *Metric) ScoreSum(y, s, add []float64, k float64, cols int, buf []float6
 	}
 	return m.Eval(y, buf, cols)
 }
-
-// AUCOrdered is the AUC of predictions p whose first nPos rows are the
-// positives and the rest the negatives. It sorts p in place (a radix sort,
-// several times faster than a comparison sort on a million rows): callers
-// that score many blends order their rows by label once.
-func AUCOrdered(p []float64, nPos int) (float64, error) {
-	for _, v := range p {
-		if math.IsNaN(v) {
-			return 0, errNaN
-		}
-	}
-	return aucSortedWith(p[:nPos], p[nPos:], radixSort)
-}

@@ -144,8 +144,6 @@ func AUC(y, p []float64, cols int) (float64, error) {
 	return aucSortedWith(pos, neg, slices.Sort[[]float64])
 }
 
-var errNaN = errors.New("auc: NaN prediction")
-
 // aucSorted sorts pos and neg in place and counts, for every positive, the
 // negatives below it (ties half): one sort of each class instead of a sort
 // of (score, label) pairs, which is what makes repeated AUCs cheap.
