@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -128,52 +127,15 @@ func AUC(y, p []float64, cols int) (float64, error) {
 	if err := binaryLabels("auc", y); err != nil {
 		return 0, err
 	}
-	var pos, neg []float64
+	var pos, neg []int32
 	for i, v := range y {
 		if v == 1 {
-			pos = append(pos, p[i])
+			pos = append(pos, int32(i))
 		} else {
-			neg = append(neg, p[i])
+			neg = append(neg, int32(i))
 		}
 	}
-	for _, v := range p {
-		if math.IsNaN(v) {
-			return 0, errNaN
-		}
-	}
-	return aucSortedWith(pos, neg, slices.Sort[[]float64])
-}
-
-// aucSorted sorts pos and neg in place and counts, for every positive, the
-// negatives below it (ties half): one sort of each class instead of a sort
-// of (score, label) pairs, which is what makes repeated AUCs cheap.
-func aucSortedWith(pos, neg []float64, sortFn func([]float64)) (float64, error) {
-	if len(pos) == 0 || len(neg) == 0 {
-		return 0, errSingleClass
-	}
-	sortFn(pos)
-	sortFn(neg)
-	var below, ties float64 // summed over positives
-	j := 0                  // negatives < current positive
-	for i := 0; i < len(pos); {
-		v := pos[i]
-		k := i
-		for k < len(pos) && pos[k] == v {
-			k++
-		}
-		for j < len(neg) && neg[j] < v {
-			j++
-		}
-		e := j
-		for e < len(neg) && neg[e] == v {
-			e++
-		}
-		cnt := float64(k - i)
-		below += cnt * float64(j)
-		ties += cnt * float64(e-j)
-		i = k
-	}
-	return (below + ties/2) / (float64(len(pos)) * float64(len(neg))), nil
+	return AUCBlend(make([]float64, len(p)), p, 1, pos, neg, new(AUCScratch))
 }
 
 // eps is scikit-learn's clipping of probabilities for float64 predictions
