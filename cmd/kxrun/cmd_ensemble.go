@@ -124,7 +124,7 @@ func runEnsemble(ctx context.Context, opts *ensembleOptions) error {
 func refused(err error) error {
 	var re *ensemble.RefusedError
 	if errors.As(err, &re) {
-		return usagef("kxrun show RUN lists a run's arrays and labels", "%v; nothing was logged", re)
+		return usagef("kxrun show RUN lists what a run has; docs/ensemble.md says what a blend needs", "%v; nothing was logged", re)
 	}
 	return err
 }
