@@ -30,13 +30,14 @@ lint:
 # (apt-get install parallel for that peer; the trivial trainer is built
 # with cc when there is one, else in Go), tracker scale over 100,000
 # runs, array throughput against numpy.load (python3-numpy), concurrency
-# efficiency of CPU-bound runs, then the Go micro-benchmarks of the hot
+# efficiency of CPU-bound runs, hill climbing against numpy (bench/ensemble.sh), then the Go micro-benchmarks of the hot
 # paths. About 15 minutes in all on 2 cores.
 bench:
 	bench/overhead.sh
 	bench/scale.sh
 	bench/arrays.sh
 	bench/concurrency.sh
+	bench/ensemble.sh
 	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile ./stats ./report
 
 clean:
