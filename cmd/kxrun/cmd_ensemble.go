@@ -149,7 +149,11 @@ func selectRuns(rows []tracker.Row, refs []string, top int, planName string) ([]
 		}
 	}
 	if len(cands) == 0 {
-		return nil, usagef("kxrun report --all", "no ok runs to blend%s", map[bool]string{true: " in plan " + planName}[planName != ""])
+		where := ""
+		if planName != "" {
+			where = " in plan " + planName
+		}
+		return nil, usagef("kxrun report --all", "no ok runs%s to choose from", where)
 	}
 	for _, r := range cands[1:] {
 		if r.Direction != cands[0].Direction {
