@@ -100,7 +100,7 @@ func Load(tr *tracker.Tracker, rows []tracker.Row, metricName string) (*Input, e
 			if m.Record.Artifacts[kind] == nil {
 				hint := "log it with its arrays"
 				if kind == "target" {
-					hint = `add "target": "y.npy" to its result, target: to its plan, or --target to kxrun log`
+					hint = `add "target": "y.npy" to its result or target: to its plan and run it again with --force (a cached run keeps what it had), or give --target to kxrun log`
 				}
 				return nil, refusef("%s %s has no %s array: %s", m.Row.RunID, m.Row.Name, kind, hint)
 			}
