@@ -229,7 +229,7 @@ func rankScaled(a []float64, cols int) []float64 {
 func hillClimb(y []float64, oofs [][]float64, cols int, opts Options) (fitted, error) {
 	m := opts.Metric
 	// For AUC the rows are split by label once, so that a candidate's
-	// score is one pass making radix-sort keys and the sort itself.
+	// score needs no blended array and no full sort (metrics.AUCBlend).
 	auc := m.Name == "auc" && cols == 1
 	var pos, neg []int32
 	if auc {
