@@ -19,6 +19,10 @@ import (
 // sweepModels are the scikit-learn models of the blending sweep.
 var sweepModels = []string{"lr", "rf", "knn", "nb", "dt"}
 
+// The tests that share the sweep run in parallel with each other and the
+// rest of the package: they add runs to it (blends, a plan's run) but
+// name the runs they check by id or read them from kxrun's JSON.
+
 var (
 	sweepOnce sync.Once
 	sweepDir  string
@@ -104,6 +108,7 @@ type blendCheck struct {
 // and test arrays, the in-sample, fold-honest and single-run scores that
 // scikit-learn gives.
 func TestBlendsAgainstNumpy(t *testing.T) {
+	t.Parallel()
 	dir := scikitSweep(t)
 	close := cmpopts.EquateApprox(0, 1e-12)
 	for _, tc := range []struct {

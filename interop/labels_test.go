@@ -13,6 +13,7 @@ import (
 // content-addressed arrays as the runs whose trainer reported them, and
 // blend with them.
 func TestPlanLabels(t *testing.T) {
+	t.Parallel()
 	dir := scikitSweep(t)
 	exp := filepath.Join(dir, "exp")
 	var rec struct {

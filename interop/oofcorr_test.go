@@ -16,6 +16,7 @@ import (
 // the scikit-learn sweep against numpy's corrcoef and pandas' Spearman,
 // and that the report and its heat maps are written.
 func TestOOFCorrAgainstNumpy(t *testing.T) {
+	t.Parallel()
 	dir := scikitSweep(t)
 	res := mustKxrun(t, 0, dir, "oofcorr", "--top", "6", "--dir", "exp", "--json")
 	var got struct {

@@ -60,6 +60,7 @@ type detailsSubs struct {
 // back with pandas: the sample's header and ids, and exactly the arrays'
 // values. Samples that do not fit are refused and nothing is written.
 func TestSubmissionReadBack(t *testing.T) {
+	t.Parallel()
 	dir := scikitSweep(t)
 	exp := filepath.Join(dir, "exp")
 	var rec detailsSubs

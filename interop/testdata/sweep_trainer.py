@@ -31,7 +31,7 @@ def model():
     if kind == "lr":
         return make_pipeline(StandardScaler(), LogisticRegression(C=params.get("C", 1.0), max_iter=500))
     if kind == "rf":
-        return RandomForestClassifier(n_estimators=30, max_depth=4, random_state=seed, n_jobs=1)
+        return RandomForestClassifier(n_estimators=20, max_depth=4, random_state=seed, n_jobs=1)
     if kind == "knn":
         return make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=15))
     if kind == "nb":
