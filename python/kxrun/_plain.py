@@ -20,11 +20,14 @@ def scores(values, what="cv_scores"):
         raise ResultError(f"{what} must be a flat list of numbers, one per fold, not {values!r:.80}")
     if arr.size == 0:
         raise ResultError(f"{what} is empty: give one score per fold")
-    # tolist() gives Python floats: a float32 becomes the float64 of the
-    # same value, exactly.
-    out = [float(number(v, f"{what}[{i}]")) for i, v in enumerate(arr.tolist())]
+    # The items as given (numpy would turn True into 1.0); float() of a
+    # float32 is the float64 of the same value, exactly.
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    out = [float(number(v, f"{what}[{i}]")) for i, v in enumerate(items)]
     # kxrun stores the mean and the std of the folds: both must be finite.
-    if not (math.isfinite(float(np.mean(out))) and math.isfinite(float(np.std(out)))):
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = math.isfinite(float(np.mean(out))) and math.isfinite(float(np.std(out)))
+    if not finite:
         raise ResultError(f"{what} are too large to average: their mean or standard deviation overflows")
     return out
 
