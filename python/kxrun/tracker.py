@@ -34,6 +34,10 @@ __all__ = ["ExperimentTracker", "find_kxrun", "read_runs", "KxrunError", "KxrunN
 # runs.csv columns that hold numbers; every other column is text.
 _NUMERIC = ["seed", "cv_score", "cv_std", "lb_score", "cv_lb_gap", "n_features", "duration_s"]
 
+# report()'s table: the pandas tracker's log columns, then kxrun's names.
+_REPORT_COLUMNS = ["run_id", "name", "timestamp", "cv_mean", "cv_std", "cv_folds", "lb_score", "cv_lb_gap",
+                   "n_features", "model", "notes", "status", "cv_score", "model_type", "date"]
+
 
 def find_kxrun():
     """The kxrun binary: KXRUN_BIN, else kxrun on PATH."""
@@ -120,9 +124,9 @@ class ExperimentTracker:
         with tempfile.TemporaryDirectory(prefix="kxrun-log-") as tmp:
             if features is not None:
                 features = [str(f) for f in features]
-                bad = [f for f in features if "," in f or "\n" in f or "\r" in f or f != f.strip()]
+                bad = [f for f in features if not f or "," in f or "\n" in f or "\r" in f or f != f.strip()]
                 if bad:
-                    raise ValueError(f"feature names kxrun cannot record (a comma, a line break, or "
+                    raise ValueError(f"feature names kxrun cannot record (empty, a comma, a line break, or "
                                      f"spaces around the name): {bad}")
                 path = os.path.join(tmp, "features.txt")
                 with open(path, "w") as f:
@@ -182,27 +186,29 @@ class ExperimentTracker:
         """Prints the ok runs best CV first (the first top_n), the best CV and
         best LB runs and the CV-LB correlation (with 3 or more LB scores),
         and returns the table as a DataFrame. Also writes kxrun's markdown
-        summary in save_dir/reports/."""
-        args = ["report", "--json", "--sort", "cv"]
-        if top_n is not None:
-            args += ["--top", str(int(top_n))]
+        summary in save_dir/reports/.
+
+        The DataFrame has the columns of the pandas tracker's log (run_id,
+        name, timestamp, cv_mean, cv_std, cv_folds, lb_score, cv_lb_gap,
+        n_features, model, notes, status), so code written for it keeps
+        working, then kxrun's names for three of them (cv_score, model_type,
+        date); every float is exactly runs.csv's. df.attrs holds best_cv,
+        best_lb (run ids) and cv_lb_correlation (n, pearson, spearman).
+        """
         if not os.path.exists(os.path.join(self.save_dir, "runs.csv")):
             print("no runs logged yet")
-            return pd.DataFrame()
-        rep = json.loads(self._kxrun(*args))
-        cols = ["run_id", "name", "cv_score", "cv_std", "lb_score", "cv_lb_gap", "n_features",
-                "model_type", "date", "notes"]
-        df = pd.DataFrame(rep.get("runs") or [])
-        for c in cols:
-            if c not in df:
-                df[c] = "" if c == "notes" else None
-        df = df[cols].copy()
-        df["notes"] = df["notes"].fillna("")
-        for c in ("cv_score", "cv_std", "lb_score", "cv_lb_gap"):
-            df[c] = df[c].astype("float64")
+            return pd.DataFrame(columns=_REPORT_COLUMNS)
+        args = ["--json", "--sort", "cv"]
+        if top_n is not None:
+            args += ["--top", str(int(top_n))]
+        rep = json.loads(self._kxrun("report", *args))
+        ids = [r["run_id"] for r in rep.get("runs") or []]
+        runs = self.runs().set_index("run_id", drop=False)
+        df = runs.loc[ids].reset_index(drop=True) if ids else runs.iloc[0:0].reset_index(drop=True)
+        df = df.assign(timestamp=df["date"], cv_mean=df["cv_score"], model=df["model_type"])[_REPORT_COLUMNS]
         df.attrs.update(best_cv=_id(rep.get("best_cv")), best_lb=_id(rep.get("best_lb")),
                         cv_lb_correlation=rep.get("cv_lb_correlation"), direction=rep.get("direction"))
-        shown = df.drop(columns=["date"])
+        shown = df[["run_id", "name", "cv_mean", "cv_std", "lb_score", "cv_lb_gap", "n_features", "model", "notes"]]
         print(shown.to_string(index=False, na_rep="—", float_format=lambda x: f"{x:.5f}") if len(df) else "no ok runs")
         for label, key, score in (("Best CV", "best_cv", "cv_score"), ("Best LB", "best_lb", "lb_score")):
             r = rep.get(key)

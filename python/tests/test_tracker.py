@@ -163,6 +163,13 @@ class NotebookFlowTest(unittest.TestCase):
         self.assertEqual(list(df["run_id"]), list(ok["run_id"]))
         self.assertEqual([bits(x) for x in df["cv_score"]], [bits(x) for x in ok["cv_score"]])
         self.assertEqual([bits(x) for x in df["lb_score"]], [bits(x) for x in ok["lb_score"]])
+        # The pandas tracker's columns, for code written against it.
+        self.assertEqual(list(df.columns)[:12], ["run_id", "name", "timestamp", "cv_mean", "cv_std", "cv_folds",
+                                                 "lb_score", "cv_lb_gap", "n_features", "model", "notes", "status"])
+        self.assertEqual([bits(x) for x in df["cv_mean"]], [bits(x) for x in ok["cv_score"]])
+        self.assertEqual(list(df["cv_folds"]), list(ok["cv_folds"]))
+        self.assertEqual(list(df["model"]), list(ok["model_type"]))
+        self.assertEqual(list(df["n_features"]), list(ok["n_features"]))
         best_cv = ok.loc[ok["cv_score"].idxmax()]
         with_lb = ok.dropna(subset=["lb_score"])
         best_lb = with_lb.loc[with_lb["lb_score"].idxmax()]
