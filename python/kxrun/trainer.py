@@ -148,6 +148,7 @@ def current(all_features=None, params=None, seed=DEFAULT_SEED):
     techniques = spec.get("techniques")
     if techniques is None:
         techniques = _split(os.environ.get("KXRUN_TECHNIQUES", ""))
+    techniques = [t.get("name") if isinstance(t, dict) else t for t in techniques]
 
     merged = _merge(dict(params or {}), spec.get("params") or {})
     run_dir = spec.get("run_dir") or os.environ.get("KXRUN_RUN_DIR") or os.getcwd()
