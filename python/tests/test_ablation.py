@@ -40,7 +40,7 @@ for f in range(k):
     test += np.c_[np.ones(len(X_test)), X_test[:, cols]] @ w / k
     scores.append(np.sqrt(np.mean((y[va] - oof[va]) ** 2)))   # numpy float64, as it comes
 run.finish(scores, oof=oof, test=test, target=y, folds=fold_of,
-           metrics={"cv_mean": np.mean(scores), "n_features": len(cols)},
+           metrics={"cv_mean": np.mean(scores), "n_features": len(cols), "ridge": run.params["ridge"]},
            notes=" ".join(run.features) + " | " + run.variant + " | " + ",".join(run.techniques))
 '''
 
@@ -123,6 +123,51 @@ class AblationTest(unittest.TestCase):
                 self.assertEqual(a.read(), b.read(), kind)
         folds = np.load(os.path.join(again, "folds.npy"))
         self.assertEqual(sorted(np.bincount(folds)), [60] * 5)
+
+TECHNIQUE_PLAN = """
+name: tech
+command: [{python}, "train.py"]
+seeds: [42]
+base_features: [f0, f1]
+feature_groups:
+  signal: [f2, f3]
+params: {{folds: 3, ridge: 0.0}}
+techniques:
+  shrink:
+    params: {{ridge: 50.0}}
+"""
+
+
+@support.needs_numpy_pandas
+class TechniquesTest(unittest.TestCase):
+    """The techniques of a plan as run.techniques and run.params see them."""
+
+    def test_techniques(self):
+        bin_ = support.kxrun_bin(self)
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, "train.py"), "w") as f:
+            f.write(TRAINER)
+        with open(os.path.join(d, "plan.yaml"), "w") as f:
+            f.write(TECHNIQUE_PLAN.format(python=json.dumps(sys.executable)))
+        p = subprocess.run([bin_, "ablation", "plan.yaml", "--json"], cwd=d, env=support.clean_env(),
+                           capture_output=True, text=True)
+        if p.returncode == 2 and "techniques" in p.stderr:
+            self.skipTest(f"this kxrun has no techniques in plans: {p.stderr.strip().splitlines()[0]}")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        exp = os.path.join(d, "experiments")
+        runs = read_runs(os.path.join(exp, "runs.csv"))
+        want = {"all": "shrink", "-signal": "shrink", "-shrink": "", "base": "", "+signal": "", "+shrink": "shrink"}
+        seen = {}
+        for _, row in runs.iterrows():
+            with open(os.path.join(exp, "details", row["run_id"] + ".json")) as f:
+                det = json.load(f)
+            features, variant, techniques = det["notes"].split(" | ")
+            seen[variant] = techniques
+            self.assertEqual(det["metrics"]["ridge"], 50.0 if techniques else 0.0, variant)  # run.params
+        # Variants with the same features and techniques run once (+signal
+        # is -shrink here), under one of their names.
+        self.assertEqual(seen, {v: want[v] for v in seen})
+        self.assertEqual(len(seen), 4)
 
 
 if __name__ == "__main__":
