@@ -17,7 +17,6 @@ numbers, and the same runs.csv, details and arrays as the command line.
 
 import io
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -100,13 +99,15 @@ class ExperimentTracker:
     # -- writing ---------------------------------------------------------
 
     def log_run(self, name, cv_scores, lb_score=None, features=None, params=None, model_type="",
-                notes="", oof_preds=None, test_preds=None):
+                notes="", oof_preds=None, test_preds=None, target=None, folds=None, seed=None):
         """Logs a run and returns its id ("run_001", "run_002", ...).
 
         cv_scores are the per-fold scores (numpy scalars and float32 are
         fine; empty, NaN or infinite ones raise ResultError before anything
         is logged); lb_score None or NaN means no leaderboard score yet;
         oof_preds and test_preds are numpy arrays, kept byte for byte.
+        target (the labels of the OOF rows) and folds (the fold of each row)
+        need a kxrun whose `kxrun log` takes --target and --folds.
         """
         scores = _plain.scores(cv_scores)
         args = ["log", f"--name={name}", "--cv=" + ",".join(repr(s) for s in scores), "--json"]
@@ -115,8 +116,10 @@ class ExperimentTracker:
         if self.metric:
             args.append(f"--metric={self.metric}")
         args.append(f"--direction={self.direction}")
-        if lb_score is not None and not (isinstance(lb_score, float) and math.isnan(lb_score)):
+        if not _missing(lb_score):
             args.append("--lb=" + repr(float(_plain.number(lb_score, "lb_score"))))
+        if seed is not None:
+            args.append(f"--seed={int(seed)}")
         if model_type:
             args.append(f"--model={model_type}")
         if notes:
@@ -137,10 +140,11 @@ class ExperimentTracker:
                 with open(path, "w") as f:
                     json.dump(_plain.jsonable(dict(params)), f, allow_nan=False)
                 args.append(f"--params={path}")
-            for flag, value in (("oof", oof_preds), ("test", test_preds)):
+            for flag, value, what in (("oof", oof_preds, "oof_preds"), ("test", test_preds, "test_preds"),
+                                      ("target", target, "target"), ("folds", folds, "folds")):
                 if value is not None:
                     path = os.path.join(tmp, flag + ".npy")
-                    np.save(path, _plain.array(value, flag + "_preds"), allow_pickle=False)
+                    np.save(path, _plain.array(value, what), allow_pickle=False)
                     args.append(f"--{flag}={path}")
             rec = json.loads(self._kxrun(*args))
         return rec["run_id"]
@@ -261,6 +265,16 @@ class ExperimentTracker:
         if p.returncode != 0:
             raise KxrunError(cmd, p.returncode, p.stderr)
         return p.stdout
+
+
+def _missing(score):
+    """None, NaN (as pandas and numpy write a missing score) or pd.NA."""
+    if score is None or score is pd.NA:
+        return True
+    try:
+        return bool(np.isnan(score))
+    except TypeError:
+        return False
 
 
 def _shown(param):

@@ -1,5 +1,6 @@
 """A trainer written with kxrun.trainer, run by `kxrun ablation` and by hand."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -123,6 +124,11 @@ class AblationTest(unittest.TestCase):
                 self.assertEqual(a.read(), b.read(), kind)
         folds = np.load(os.path.join(again, "folds.npy"))
         self.assertEqual(sorted(np.bincount(folds)), [60] * 5)
+        # A kxrun that keeps labels and folds keeps the trainer's, byte for byte.
+        for kind in ("target", "folds"):
+            if kind in det["artifacts"]:
+                with open(os.path.join(again, kind + ".npy"), "rb") as f:
+                    self.assertEqual(det["artifacts"][kind]["sha256"], hashlib.sha256(f.read()).hexdigest(), kind)
 
 TECHNIQUE_PLAN = """
 name: tech

@@ -234,6 +234,24 @@ class NotebookFlowTest(unittest.TestCase):
         self.assertIsNone(tracker.get_oof("ok"))  # a run name works too
         self.assertEqual(len(tracker.runs()), 1)
 
+    def test_seed_and_labels(self):
+        tracker = ExperimentTracker("c", save_dir=self.exp)
+        rid = tracker.log_run(name="seeded", cv_scores=[0.8], seed=np.int64(123), lb_score=np.float32("nan"))
+        row = tracker.runs().iloc[0]
+        self.assertEqual((row["run_id"], row["seed"]), (rid, 123))
+        self.assertTrue(math.isnan(row["lb_score"]))
+        target, folds = np.array([0, 1, 1, 0], dtype=np.int8), np.array([0, 0, 1, 1])
+        try:
+            rid = tracker.log_run(name="labelled", cv_scores=[0.8, 0.7], oof_preds=np.linspace(0, 1, 4),
+                                  target=target, folds=folds)
+        except KxrunError as e:
+            if "unknown flag: --target" in e.stderr:
+                self.skipTest("this kxrun's log takes no --target")
+            raise
+        arts = tracker.details(rid)["artifacts"]
+        self.assertEqual(arts["target"]["sha256"], npy_sha256(target))
+        self.assertEqual(arts["folds"]["sha256"], npy_sha256(folds))
+
     def test_minimize(self):
         tracker = ExperimentTracker("house-prices", save_dir=self.exp, metric="rmse", direction="minimize")
         for name, cv, lb in (("a", [0.30, 0.31], 0.33), ("b", [0.20, 0.22], 0.24), ("c", [0.25, 0.26], 0.23)):
