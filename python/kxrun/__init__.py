@@ -12,3 +12,15 @@ The package needs only the standard library, numpy and pandas.
 __version__ = "0.1.0"
 
 from .errors import KxrunError, KxrunNotFound, ResultError  # noqa: E402,F401
+
+
+def __getattr__(name):
+    # kxrun.trainer, kxrun.tracker and kxrun.ExperimentTracker on first use:
+    # a trainer that imports kxrun.trainer does not pay for pandas.
+    import importlib
+
+    if name in ("trainer", "tracker"):
+        return importlib.import_module("." + name, __name__)
+    if name == "ExperimentTracker":
+        return importlib.import_module(".tracker", __name__).ExperimentTracker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

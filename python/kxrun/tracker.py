@@ -218,39 +218,42 @@ class ExperimentTracker:
             r = rep.get(key)
             if r:
                 print(f"{label}: {r['run_id']} {r['name']} {r[score]:.5f}")
-        corr = rep.get("cv_lb_correlation")
-        if corr:
+        corr = rep.get("cv_lb_correlation") or {}
+        if corr.get("pearson") is not None:
             print(f"CV-LB correlation over {corr['n']} runs: Pearson {corr['pearson']:.3f}, "
-                  f"Spearman {corr['spearman']:.3f}")
+                  f"Spearman {_fmt(corr.get('spearman'), '.3f')}")
         else:
             print("CV-LB correlation: needs at least 3 runs with an LB score")
+        if corr.get("warning"):
+            print("warning:", corr["warning"])
         for note in rep.get("notes") or []:
             print(note)
         return df
 
     def compare(self, run_a, run_b):
-        """Prints and returns how run_b differs from run_a: CV mean and std,
-        LB, the deltas (positive when run_b is better), features added and
-        removed, params changed (nested keys by path)."""
+        """Prints and returns (a dict, as `kxrun compare --json` gives it) how
+        run_b differs from run_a: CV mean and std, LB, the deltas (positive
+        when run_b is better), features_added and features_removed, and
+        params_changed: {"path": "opt.lr", "old": 0.1, "new": 0.05} for each
+        param that differs (nested keys by path; no "old" or "new" when the
+        param is absent on that side)."""
         c = json.loads(self._kxrun("compare", str(run_a), str(run_b), "--json"))
         a, b = c["a"], c["b"]
 
-        def fmt(v):
-            return "—" if v is None else f"{v:.5f}"
-
-        def signed(v):
-            return "—" if v is None else f"{v:+.5f}"
-
         print(f"{'':8}  {a['run_id']:>20}  {b['run_id']:>20}  delta")
         print(f"{'name':8}  {a['name'][:20]:>20}  {b['name'][:20]:>20}")
-        print(f"{'CV':8}  {fmt(a['cv_score']) + ' ± ' + fmt(a['cv_std']):>20}  "
-              f"{fmt(b['cv_score']) + ' ± ' + fmt(b['cv_std']):>20}  {signed(c.get('cv_delta'))}")
-        print(f"{'LB':8}  {fmt(a['lb_score']):>20}  {fmt(b['lb_score']):>20}  {signed(c.get('lb_delta'))}")
+        print(f"{'CV':8}  {_fmt(a['cv_score']) + ' ± ' + _fmt(a['cv_std']):>20}  "
+              f"{_fmt(b['cv_score']) + ' ± ' + _fmt(b['cv_std']):>20}  {_fmt(c.get('cv_delta'), '+.5f')}")
+        print(f"{'LB':8}  {_fmt(a['lb_score']):>20}  {_fmt(b['lb_score']):>20}  {_fmt(c.get('lb_delta'), '+.5f')}")
         print("features added:  ", ", ".join(c.get("features_added") or []) or "none")
         print("features removed:", ", ".join(c.get("features_removed") or []) or "none")
         changed = c.get("params_changed") or []
         print("params changed:  ", ", ".join(f"{p['path']}: {_shown(p.get('old'))} -> {_shown(p.get('new'))}"
                                              for p in changed) or "none")
+        # kxrun gives each value as JSON text, null when the param is
+        # absent on that side: here the values, and no key when absent.
+        c["params_changed"] = [{"path": p["path"], **{side: json.loads(p[side]) for side in ("old", "new")
+                                                       if p.get(side) is not None}} for p in changed]
         if c.get("oof_correlation") is not None:
             print(f"OOF correlation:  {c['oof_correlation']:.5f}")
         return c
@@ -277,8 +280,12 @@ def _missing(score):
         return False
 
 
+def _fmt(v, spec=".5f"):
+    return "—" if v is None else format(v, spec)
+
+
 def _shown(param):
-    return "(unset)" if param is None else param
+    return "(absent)" if param is None else param
 
 
 def _id(row):

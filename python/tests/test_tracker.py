@@ -203,8 +203,11 @@ class NotebookFlowTest(unittest.TestCase):
         pa, pb = flat(runs[0]["params"]), flat(runs[1]["params"])
         changed = sorted(k for k in set(pa) | set(pb) if pa.get(k) != pb.get(k))
         self.assertEqual(sorted(p["path"] for p in c["params_changed"]), changed)
+        for p in c["params_changed"]:
+            self.assertEqual((p.get("old", "absent"), p.get("new", "absent")),
+                             (pa.get(p["path"], "absent"), pb.get(p["path"], "absent")), p["path"])
         for line in ("features added:   sibsp, parch", "features removed: pclass", "num_leaves: 31 -> 63",
-                     "bagging.fraction: 0.8 -> 0.7", "min_child: (unset) -> 20"):
+                     "bagging.fraction: 0.8 -> 0.7", "min_child: (absent) -> 20"):
             self.assertIn(line, printed)
 
         # set_lb: the score and the gap, 0.0 and negative scores, clearing.
@@ -233,6 +236,10 @@ class NotebookFlowTest(unittest.TestCase):
         self.assertIn("run_009", str(e.exception))
         self.assertIsNone(tracker.get_oof("ok"))  # a run name works too
         self.assertEqual(len(tracker.runs()), 1)
+        tracker.set_lb("ok", 0.79)
+        df, printed = quiet(tracker.report)
+        self.assertIn("CV-LB correlation: needs at least 3 runs with an LB score", printed)
+        self.assertEqual(df.attrs["cv_lb_correlation"]["n"], 1)
 
     def test_seed_and_labels(self):
         tracker = ExperimentTracker("c", save_dir=self.exp)

@@ -4,6 +4,8 @@ import contextlib
 import io
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import unittest
 from unittest import mock
@@ -100,6 +102,11 @@ class CurrentTest(unittest.TestCase):
         os.environ.update(KXRUN_SPEC=self.spec(seed=1, features=["a", "typo"], params={}, run_dir=self.dir))
         with self.assertRaisesRegex(ValueError, r"\['typo'\]"):
             trainer.current(all_features=["a", "b"])
+
+    def test_trainer_needs_no_pandas(self):
+        code = "import sys, kxrun.trainer; print('pandas' in sys.modules)"
+        p = subprocess.run([sys.executable, "-c", code], env=support.clean_env(), capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stdout.strip()), (0, "False"), p.stderr)
 
     def test_unreadable_spec(self):
         os.environ["KXRUN_SPEC"] = os.path.join(self.dir, "missing.json")
