@@ -259,6 +259,17 @@ class NotebookFlowTest(unittest.TestCase):
         self.assertEqual(arts["target"]["sha256"], npy_sha256(target))
         self.assertEqual(arts["folds"]["sha256"], npy_sha256(folds))
 
+    def test_torn_last_line(self):
+        # A crash during an append leaves a partial last row; runs() reads
+        # the rows before it, as kxrun does.
+        tracker = ExperimentTracker("c", save_dir=self.exp)
+        tracker.log_run(name="a", cv_scores=[0.8, 0.9])
+        with open(os.path.join(self.exp, "runs.csv"), "a") as f:
+            f.write("run_002,2026-12-03T10:00:00Z,torn,,,,0.8")
+        runs = tracker.runs()
+        self.assertEqual(list(runs["name"]), ["a"])
+        self.assertEqual(runs.iloc[0]["cv_folds"], [0.8, 0.9])
+
     def test_minimize(self):
         tracker = ExperimentTracker("house-prices", save_dir=self.exp, metric="rmse", direction="minimize")
         for name, cv, lb in (("a", [0.30, 0.31], 0.33), ("b", [0.20, 0.22], 0.24), ("c", [0.25, 0.26], 0.23)):
