@@ -18,6 +18,7 @@ numbers, and the same runs.csv, details and arrays as the command line.
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -32,6 +33,8 @@ __all__ = ["ExperimentTracker", "find_kxrun", "read_runs", "KxrunError", "KxrunN
 
 # runs.csv columns that hold numbers; every other column is text.
 _NUMERIC = ["seed", "cv_score", "cv_std", "lb_score", "cv_lb_gap", "n_features", "duration_s"]
+
+_RUN_ID = re.compile(r"run_[0-9]+")
 
 # report()'s table: the pandas tracker's log columns, then kxrun's names.
 _REPORT_COLUMNS = ["run_id", "name", "timestamp", "cv_mean", "cv_std", "cv_folds", "lb_score", "cv_lb_gap",
@@ -181,7 +184,15 @@ class ExperimentTracker:
         return self._array(run_id, "test")
 
     def _array(self, run_id, kind):
-        art = (self.details(run_id).get("artifacts") or {}).get(kind)
+        # A run's arrays never change once it is logged: its details file,
+        # when the run is named by its id, is read without starting kxrun.
+        path = os.path.join(self.save_dir, "details", f"{run_id}.json")
+        if _RUN_ID.fullmatch(str(run_id)) and os.path.exists(path):
+            with open(path) as f:
+                details = json.load(f)
+        else:
+            details = self.details(run_id)
+        art = (details.get("artifacts") or {}).get(kind)
         if art is None:
             return None
         return np.load(os.path.join(self.save_dir, art["path"]), allow_pickle=False)
