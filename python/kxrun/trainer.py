@@ -120,7 +120,9 @@ def current(all_features=None, params=None, seed=DEFAULT_SEED):
                   them, nested dicts key by key
     seed          the seed of a run by hand
     """
-    known = None if all_features is None else [str(f) for f in all_features]
+    # The caller's own labels, by name: X[run.features] works for columns
+    # that are not strings too.
+    known = None if all_features is None else {str(f): f for f in all_features}
     spec = {}
     spec_path = os.environ.get("KXRUN_SPEC")
     if spec_path:
@@ -135,12 +137,12 @@ def current(all_features=None, params=None, seed=DEFAULT_SEED):
     if features is None and "KXRUN_FEATURES" in os.environ:
         features = _split(os.environ["KXRUN_FEATURES"])
     if features is None:
-        features = known
+        features = None if known is None else list(known.values())
     elif known is not None:
-        have = set(known)
-        unknown = [f for f in features if f not in have]
+        unknown = [f for f in features if f not in known]
         if unknown:
-            raise ValueError(f"the plan asks for features the data does not have: {unknown}; known: {known}")
+            raise ValueError(f"the plan asks for features the data does not have: {unknown}; known: {list(known)}")
+        features = [known[f] for f in features]
 
     run_seed = spec.get("seed", os.environ.get("KXRUN_SEED"))
     run_seed = seed if run_seed is None else int(run_seed)

@@ -93,6 +93,12 @@ class CurrentTest(unittest.TestCase):
         run = trainer.current(all_features=["a", "b"])
         self.assertEqual((run.features, run.techniques), ([], []))
 
+    def test_labels_that_are_not_strings(self):
+        # A DataFrame with integer column labels: run.features indexes it.
+        self.assertEqual(trainer.current(all_features=range(3)).features, [0, 1, 2])
+        os.environ.update(KXRUN_SPEC=self.spec(seed=1, features=["2", "0"], params={}, run_dir=self.dir))
+        self.assertEqual(trainer.current(all_features=range(3)).features, [2, 0])
+
     def test_spec_without_techniques(self):
         # A kxrun whose plans have no techniques writes no such key.
         os.environ.update(KXRUN_SPEC=self.spec(seed=1, features=["a"], params={}, run_dir=self.dir))
