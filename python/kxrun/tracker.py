@@ -31,8 +31,11 @@ from .errors import KxrunError, KxrunNotFound
 
 __all__ = ["ExperimentTracker", "find_kxrun", "read_runs", "KxrunError", "KxrunNotFound"]
 
-# runs.csv columns that hold numbers; every other column is text.
-_NUMERIC = ["seed", "cv_score", "cv_std", "lb_score", "cv_lb_gap", "n_features", "duration_s"]
+# runs.csv columns that hold text, kept as written. Every other column
+# (the scores, seed, n_features, duration_s, and columns added later) is
+# read as numbers, an empty cell as NaN.
+_TEXT = ["run_id", "date", "name", "plan", "variant", "cv_folds", "model_type", "metric", "direction",
+         "params_hash", "status", "notes", "reason", "archived", "source", "fingerprint", "techniques"]
 
 _RUN_ID = re.compile(r"run_[0-9]+")
 
@@ -69,8 +72,8 @@ def read_runs(path):
     text = data.decode("utf-8")
     header = text.split("\n", 1)[0].split(",")
     df = pd.read_csv(io.StringIO(text), float_precision="round_trip", keep_default_na=False,
-                     na_values={c: [""] for c in _NUMERIC if c in header},
-                     dtype={c: str for c in header if c not in _NUMERIC})
+                     na_values={c: [""] for c in header if c not in _TEXT},
+                     dtype={c: str for c in header if c in _TEXT})
     if "cv_folds" in df:
         df["cv_folds"] = df["cv_folds"].map(lambda s: [float(x) for x in json.loads(s)] if s else [])
     if "archived" in df:
