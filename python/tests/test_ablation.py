@@ -61,17 +61,24 @@ params: {{folds: 5}}
 """
 
 
+def ablation(test, plan):
+    """Runs `kxrun ablation --json` on plan with TRAINER in a new directory;
+    returns the directory and the finished process."""
+    d = tempfile.mkdtemp()
+    with open(os.path.join(d, "train.py"), "w") as f:
+        f.write(TRAINER)
+    with open(os.path.join(d, "plan.yaml"), "w") as f:
+        f.write(plan.format(python=json.dumps(sys.executable)))
+    p = subprocess.run([support.kxrun_bin(test), "ablation", "plan.yaml", "--json"], cwd=d, env=support.clean_env(),
+                       capture_output=True, text=True)
+    return d, p
+
+
 @support.needs_numpy_pandas
 class AblationTest(unittest.TestCase):
     def test_ablation_and_by_hand(self):
-        bin_ = support.kxrun_bin(self)
-        d = tempfile.mkdtemp()
-        with open(os.path.join(d, "train.py"), "w") as f:
-            f.write(TRAINER)
-        with open(os.path.join(d, "plan.yaml"), "w") as f:
-            f.write(PLAN.format(python=json.dumps(sys.executable)))
+        d, p = ablation(self, PLAN)
         env = support.clean_env()
-        p = subprocess.run([bin_, "ablation", "plan.yaml", "--json"], cwd=d, env=env, capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         summary = json.loads(p.stdout)
         exp = os.path.join(d, "experiments")
@@ -149,14 +156,7 @@ class TechniquesTest(unittest.TestCase):
     """The techniques of a plan as run.techniques and run.params see them."""
 
     def test_techniques(self):
-        bin_ = support.kxrun_bin(self)
-        d = tempfile.mkdtemp()
-        with open(os.path.join(d, "train.py"), "w") as f:
-            f.write(TRAINER)
-        with open(os.path.join(d, "plan.yaml"), "w") as f:
-            f.write(TECHNIQUE_PLAN.format(python=json.dumps(sys.executable)))
-        p = subprocess.run([bin_, "ablation", "plan.yaml", "--json"], cwd=d, env=support.clean_env(),
-                           capture_output=True, text=True)
+        d, p = ablation(self, TECHNIQUE_PLAN)
         if p.returncode == 2 and "techniques" in p.stderr:
             self.skipTest(f"this kxrun has no techniques in plans: {p.stderr.strip().splitlines()[0]}")
         self.assertEqual(p.returncode, 0, p.stderr)
