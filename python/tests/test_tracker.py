@@ -24,6 +24,8 @@ if not support.MISSING:
     from kxrun.errors import KxrunError, KxrunNotFound, ResultError
     from kxrun.tracker import ExperimentTracker
 
+    from .test_ablation import PLAN, TRAINER
+
 
 def quiet(f, *args, **kwargs):
     """f's result and what it printed."""
@@ -302,7 +304,7 @@ for i in range(n):
 
 @support.needs_numpy_pandas
 class ConcurrentTest(unittest.TestCase):
-    def test_two_notebooks_at_once(self):
+    def test_two_notebooks_and_a_sweep_at_once(self):
         bin_ = support.kxrun_bin(self)
         d = tempfile.mkdtemp()
         script = os.path.join(d, "logger.py")
@@ -311,6 +313,13 @@ class ConcurrentTest(unittest.TestCase):
         exp = os.path.join(d, "experiments")
         n = 200
         env = support.clean_env(KXRUN_BIN=bin_)
+        # A sweep logs into the same tracker meanwhile.
+        with open(os.path.join(d, "train.py"), "w") as f:
+            f.write(TRAINER)
+        with open(os.path.join(d, "plan.yaml"), "w") as f:
+            f.write(PLAN.format(python=json.dumps(sys.executable)))
+        sweep = subprocess.Popen([bin_, "ablation", "plan.yaml", "--dir", exp, "--json"], cwd=d, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         procs = [subprocess.Popen([sys.executable, script, exp, who, str(n)], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, env=env, text=True) for who in ("left", "right")]
         logged = {}
@@ -321,14 +330,21 @@ class ConcurrentTest(unittest.TestCase):
                 if line:
                     rid, name = line.split()
                     logged[rid] = name
+        out, err = sweep.communicate(timeout=600)
+        self.assertEqual(sweep.returncode, 0, err)
+        swept = [rid for v in json.loads(out)["variants"] for rid in v.get("run_ids") or []]
         self.assertEqual(len(logged), 2 * n)  # distinct ids
         with mock.patch.dict(os.environ, env):
             runs = ExperimentTracker("race", save_dir=exp).runs()
-        self.assertEqual(len(runs), 2 * n)
-        self.assertEqual(runs["run_id"].nunique(), 2 * n)
-        self.assertEqual(sorted(runs["run_id"]), [f"run_{i:03d}" for i in range(1, 2 * n + 1)])
-        self.assertEqual(dict(zip(runs["run_id"], runs["name"])), logged)
-        for _, row in runs.iterrows():
+        total = 2 * n + runs["source"].eq("ablation").sum()
+        self.assertEqual(runs["source"].eq("ablation").sum(), 8)
+        self.assertLessEqual(set(swept), set(runs["run_id"]) - set(logged))
+        self.assertEqual(len(runs), total)
+        self.assertEqual(runs["run_id"].nunique(), total)
+        self.assertEqual(sorted(runs["run_id"]), [f"run_{i:03d}" for i in range(1, total + 1)])
+        notebooks = runs[runs["source"] == "log"]
+        self.assertEqual(dict(zip(notebooks["run_id"], notebooks["name"])), logged)
+        for _, row in notebooks.iterrows():
             who, i = row["name"].rsplit("_", 1)
             i = int(i)
             self.assertEqual(row["cv_folds"], [i / 1000, 0.5 + i / 7])
