@@ -28,7 +28,8 @@ DEFAULT_SEED = 42
 class Run:
     """What kxrun asks of this run.
 
-    features    the features to train on, base first (a list of str)
+    features    the features to train on, base first, as the caller's column
+                labels (all_features); None by hand without all_features
     seed        the seed to shuffle the folds and seed the model with (int)
     params      the caller's defaults with the plan's params merged over them
     techniques  the techniques switched on for this run, in plan order
