@@ -34,6 +34,7 @@ type PathCandidate struct {
 	Gain      *float64 `json:"gain"` // seed-paired mean over the variant before; null when no seed pairs
 	GainSeeds int      `json:"gain_seeds"`
 	Chosen    bool     `json:"chosen"`
+	RunIDs    []string `json:"run_ids"`
 }
 
 // PathSummary is what `kxrun ablation --path` reports.
@@ -115,7 +116,8 @@ func PathAblation(ctx context.Context, opts Options) (*PathSummary, error) {
 		for i, c := range remaining {
 			var g VariantSummary
 			t.compare(p, &g, vs[i].Name, prev.Name, plan.KindPlus)
-			cands[i] = PathCandidate{Component: c.Name, Kind: string(c.Kind), Variant: vs[i].Name, Gain: g.Gain, GainSeeds: g.GainSeeds}
+			cands[i] = PathCandidate{Component: c.Name, Kind: string(c.Kind), Variant: vs[i].Name, Gain: g.Gain, GainSeeds: g.GainSeeds,
+				RunIDs: append([]string{}, t.ids[vs[i].Name]...)}
 			if g.Gain != nil && (best < 0 || *g.Gain > *cands[best].Gain) {
 				best = i
 			}
