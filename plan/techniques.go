@@ -184,6 +184,7 @@ func (d *decoder) technique(p *Plan, kv keyValue) (Technique, bool) {
 		return t, false
 	}
 	var paramsKey, envKey *yaml.Node
+	before := len(d.errs)
 	for _, e := range d.mapping(kv.value, label, nil) {
 		switch e.name {
 		case "params":
@@ -214,8 +215,8 @@ func (d *decoder) technique(p *Plan, kv keyValue) (Technique, bool) {
 			ok = false
 		}
 	}
-	if !ok {
-		return t, false
+	if !ok || len(d.errs) > before {
+		return t, false // problems inside are reported already
 	}
 	if t.Params == nil && t.Env == nil {
 		empty(kv.key)
