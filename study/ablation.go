@@ -529,6 +529,7 @@ func gainsFigure(sum *AblationSummary) plots.Ablation {
 		label := g.Group
 		if g.Kind == string(plan.ComponentTechnique) {
 			label += " (technique)"
+			fig.Techniques = true
 		}
 		fig.Groups = append(fig.Groups, plots.GroupGains{Group: label, LeaveOneOut: gain("-" + g.Group), Additive: gain("+" + g.Group)})
 	}

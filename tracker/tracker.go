@@ -264,22 +264,32 @@ func (t *Tracker) keepLog(rec *Record, log string) error {
 }
 
 // keepConfig writes a run's config as configs/<run name>.yaml, the name
-// given in rec.Config, unsynced like the run's other files. When that file
-// exists with other content (the plan changed since, or a crash left it
-// half-written), the run's id tells them apart: the run gets
+// given in rec.Config, unsynced like the run's other files: under a
+// temporary name, then renamed to its name unless that exists, so that a
+// crash never leaves a part of a config under a run's name and no rename
+// ever replaces another run's config. When the name exists with the same
+// content (the same run made again), it is the run's config already; with
+// other content (the plan changed since), the run gets
 // configs/<run name>.<run id>.yaml, and its details, written already, are
-// rewritten to say so. When it exists with the same content (the same run
-// made again), it is the run's config already.
+// rewritten to say so.
 func (t *Tracker) keepConfig(rec *Record, data []byte) error {
-	err := createFile(t.path(rec.Config), data, 0o644)
+	dst := t.path(rec.Config)
+	// The commit lock is held: no other process writes this name.
+	tmp := t.path(configsDir, ".tmp.yaml")
+	os.Remove(tmp)
+	if err := createFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	err := renameNoReplace(tmp, dst)
 	if !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	if old, rerr := os.ReadFile(t.path(rec.Config)); rerr == nil && bytes.Equal(old, data) {
+	if old, rerr := os.ReadFile(dst); rerr == nil && bytes.Equal(old, data) {
 		return nil
 	}
 	rec.Config = filepath.Join(configsDir, safeName(rec.Name)+"."+rec.RunID+".yaml")
-	if err := writeFileAtomic(t.path(rec.Config), data, 0o644); err != nil {
+	if err := rename(tmp, t.path(rec.Config)); err != nil {
 		return err
 	}
 	details, err := detailsJSON(rec)

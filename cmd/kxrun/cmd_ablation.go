@@ -141,6 +141,9 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 // runPathAblation is runAblation with --path.
 func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, sw *sweepSetup, progress io.Writer) error {
 	k := len(p.Components())
+	if k == 0 {
+		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
+	}
 	if opts.DryRun {
 		first := []plan.Variant{p.PathVariant(nil)}
 		for _, c := range p.Components() {
