@@ -69,6 +69,9 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Path && len(p.Components()) == 0 {
+		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
+	}
 	progress := opts.stdout
 	if opts.JSON {
 		progress = opts.stderr
@@ -90,34 +93,54 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
-	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, "ablation", time.Now()) + ".md"
-	md := report.AblationMarkdown(sum)
-	reportPath, err := tr.WriteReport(name, md)
-	if err != nil {
-		return err
-	}
-	sum.Report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
 	var figures []string
 	if sum.Plot != nil {
 		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
-		saved = append(saved, figures...)
 	}
+	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
+		name: study.ReportName(p.Name, "ablation", time.Now()) + ".md", md: report.AblationMarkdown(sum),
+		figures: figures, report: &sum.Report, summary: sum,
+		table:  func(w io.Writer) { report.AblationTable(w, sum) },
+		failed: sum.Failed, hurting: func() []string { return study.Hurting(sum) },
+	}, runErr)
+}
+
+// ablationEnd is what an ablation, ordinary or path, hands to
+// finishAblation.
+type ablationEnd struct {
+	name    string // of the markdown report
+	md      []byte
+	figures []string // beside the report
+	report  *string  // set to the report's path
+	summary any      // printed with --json
+	table   func(io.Writer)
+	failed  int
+	hurting func() []string
+}
+
+// finishAblation writes the report, prints the summary and decides the
+// exit status.
+func finishAblation(opts *ablationOptions, progress io.Writer, tr *tracker.Tracker, e ablationEnd, runErr error) error {
+	reportPath, err := tr.WriteReport(e.name, e.md)
+	if err != nil {
+		return err
+	}
+	*e.report = reportPath
+	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	saved = append(saved, e.figures...)
 	if opts.ReportMD != "" {
-		written, err := writeReportCopy(opts.ReportMD, md, figures)
+		written, err := writeReportCopy(opts.ReportMD, e.md, e.figures)
 		if err != nil {
 			return fmt.Errorf("--report-md: %w", err)
 		}
 		saved = append(saved, written...)
 	}
-
 	if opts.JSON {
-		if err := writeJSON(opts.stdout, sum); err != nil {
+		if err := writeJSON(opts.stdout, e.summary); err != nil {
 			return err
 		}
 	} else {
-		report.AblationTable(opts.stdout, sum)
+		e.table(opts.stdout)
 	}
 	fmt.Fprintln(progress)
 	printSaved(progress, saved...)
@@ -127,11 +150,11 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if opts.FailOn == "none" {
 		return nil
 	}
-	if sum.Failed > 0 {
+	if e.failed > 0 {
 		return errRunsFailed
 	}
 	if opts.FailOn == "hurts" {
-		if bad := study.Hurting(sum); len(bad) > 0 {
+		if bad := e.hurting(); len(bad) > 0 {
 			return &groupsHurtError{variants: bad}
 		}
 	}
@@ -141,9 +164,6 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 // runPathAblation is runAblation with --path.
 func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, sw *sweepSetup, progress io.Writer) error {
 	k := len(p.Components())
-	if k == 0 {
-		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
-	}
 	if opts.DryRun {
 		first := []plan.Variant{p.PathVariant(nil)}
 		for _, c := range p.Components() {
@@ -165,45 +185,12 @@ func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, s
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
-	tr := sw.opts.Tracker
-	md := report.PathMarkdown(sum)
-	reportPath, err := tr.WriteReport(study.ReportName(p.Name, "path", time.Now())+".md", md)
-	if err != nil {
-		return err
-	}
-	sum.Report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
-	if opts.ReportMD != "" {
-		written, err := writeReportCopy(opts.ReportMD, md, nil)
-		if err != nil {
-			return fmt.Errorf("--report-md: %w", err)
-		}
-		saved = append(saved, written...)
-	}
-	if opts.JSON {
-		if err := writeJSON(opts.stdout, sum); err != nil {
-			return err
-		}
-	} else {
-		report.PathTable(opts.stdout, sum)
-	}
-	fmt.Fprintln(progress)
-	printSaved(progress, saved...)
-	if runErr != nil {
-		return runErr
-	}
-	if opts.FailOn == "none" {
-		return nil
-	}
-	if sum.Failed > 0 {
-		return errRunsFailed
-	}
-	if opts.FailOn == "hurts" {
-		if bad := study.PathHurting(sum); len(bad) > 0 {
-			return &groupsHurtError{variants: bad}
-		}
-	}
-	return nil
+	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
+		name: study.ReportName(p.Name, "path", time.Now()) + ".md", md: report.PathMarkdown(sum),
+		report: &sum.Report, summary: sum,
+		table:  func(w io.Writer) { report.PathTable(w, sum) },
+		failed: sum.Failed, hurting: func() []string { return study.PathHurting(sum) },
+	}, runErr)
 }
 
 // writeReportCopy writes the markdown summary to path too, with the
