@@ -41,6 +41,9 @@ func parseFilter(q url.Values) filter {
 	if _, ok := groupKeys[f.Group]; !ok {
 		f.Group = ""
 	}
+	if f.Group != "" && !q.Has("sort") {
+		f.Sort, f.Desc = "key", false // groups in alphabetical order
+	}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.Page = max(1, f.Page)
 	if n, err := strconv.Atoi(q.Get("per")); err == nil && n > 0 {
@@ -66,7 +69,7 @@ func (f filter) values() url.Values {
 	if f.Archived {
 		v.Set("archived", "1")
 	}
-	if f.Sort != "id" || !f.Desc {
+	if f.Group == "" && (f.Sort != "id" || !f.Desc) || f.Group != "" && (f.Sort != "key" || f.Desc) {
 		v.Set("sort", f.Sort)
 		v.Set("desc", map[bool]string{true: "1", false: "0"}[f.Desc])
 	}
