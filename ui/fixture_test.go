@@ -30,7 +30,7 @@ const hostile = `<script>alert("x")</script>`
 var ablPlan = &plan.Plan{Name: "abl", Metric: "auc", Direction: plan.Maximize, Model: "lgb",
 	Seeds: []int64{1, 2, 3}, BaseFeatures: []string{"x", "y"},
 	Groups: []plan.Group{{Name: "a", Features: []string{"a1", "a2"}}, {Name: "b", Features: []string{"b1"}}},
-	Alpha: plan.DefaultAlpha, MinGain: plan.DefaultMinGain, SeedStdWarn: plan.DefaultSeedStdWarn}
+	Alpha:  plan.DefaultAlpha, MinGain: plan.DefaultMinGain, SeedStdWarn: plan.DefaultSeedStdWarn}
 
 func fptr(f float64) *float64 { return &f }
 

@@ -26,12 +26,12 @@ type lbLine struct {
 
 type leaderboardData struct {
 	common
-	S        *report.RunsSummary
-	Lines    []lbLine
-	More     int
-	Records  []*tracker.Row // runs that set a new best CV, latest first
-	Private  bool
-	Word     string
+	S       *report.RunsSummary
+	Lines   []lbLine
+	More    int
+	Records []*tracker.Row // runs that set a new best CV, latest first
+	Private bool
+	Word    string
 }
 
 func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {

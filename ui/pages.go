@@ -25,18 +25,18 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 var funcs = template.FuncMap{
-	"f5":    func(f *float64) string { return fixed(f, false) },
-	"s5":    func(f *float64) string { return fixed(f, true) },
-	"v5":    func(f float64) string { return fixed(&f, false) },
-	"vs5":   func(f float64) string { return fixed(&f, true) },
-	"full":  full,
-	"seed":  seedText,
-	"secs":  secs,
-	"short": short,
-	"add":   func(a, b int) int { return a + b },
-	"join": func(xs []string) string { return strings.Join(xs, ", ") },
-	"ptr":  func(f float64) *float64 { return &f },
-	"deref": func(f *float64) float64 { return *f },
+	"f5":        func(f *float64) string { return fixed(f, false) },
+	"s5":        func(f *float64) string { return fixed(f, true) },
+	"v5":        func(f float64) string { return fixed(&f, false) },
+	"vs5":       func(f float64) string { return fixed(&f, true) },
+	"full":      full,
+	"seed":      seedText,
+	"secs":      secs,
+	"short":     short,
+	"add":       func(a, b int) int { return a + b },
+	"join":      func(xs []string) string { return strings.Join(xs, ", ") },
+	"ptr":       func(f float64) *float64 { return &f },
+	"deref":     func(f *float64) float64 { return *f },
 	"deref_int": func(n *int) int { return *n },
 	"seed_int":  func(n *int) int { return *n },
 	"seeds": func(xs []int64) string {
@@ -217,8 +217,8 @@ type runsData struct {
 	GroupNames  []groupName
 	GroupLabel  string
 	Rows        []*tracker.Row
-	Groups      []Group
-	AllGroups   []Group
+	Groups      []*Group
+	AllGroups   []*Group
 	Total       int
 	From, To    int
 	Pages       int

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -142,7 +142,9 @@ func TestRunsSortAndPages(t *testing.T) {
 		t.Error(d)
 	}
 	// Ascending by name.
-	slices.SortStableFunc(ok, func(a, b tracker.Row) int { return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.Number, b.Number)) })
+	slices.SortStableFunc(ok, func(a, b tracker.Row) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), cmp.Compare(a.Number, b.Number))
+	})
 	want = want[:0]
 	for _, r := range ok {
 		want = append(want, r.RunID)

@@ -53,10 +53,10 @@ type Server struct {
 	anyIP   string // the port, when bound to an unspecified address
 
 	// statusGen changes when the sweeps' status does.
-	statusMu   sync.Mutex
-	statusKey  string
-	statusGen  uint64
-	dead       []*tracker.SweepStatus
+	statusMu  sync.Mutex
+	statusKey string
+	statusGen uint64
+	dead      []*tracker.SweepStatus
 
 	sweepMu sync.Mutex
 	sweeps  map[string]*sweepResult // by plan

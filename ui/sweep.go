@@ -358,8 +358,8 @@ func (s *Server) sweepPage(w http.ResponseWriter, r *http.Request) {
 		var ok []*tracker.Row
 		for _, f := range a.Finished {
 			if f != nil && f.Record.CVScore != nil {
-				if i, found := sn.byID[f.Record.RunID]; found {
-					ok = append(ok, &sn.rows[i])
+				if r, err := sn.find(f.Record.RunID); err == nil {
+					ok = append(ok, r)
 				}
 			}
 		}
