@@ -24,3 +24,6 @@ fi
 printf 'kxrun ui on %s (%d runs, %s CPUs, load average %s)\n' "$KXRUN_UI_TRACKER" \
 	"$(($(wc -l <"$KXRUN_UI_TRACKER/runs.csv") - 1))" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 go test -run XXX -bench 'Open|Pages|Follow|ChromiumLoad' -benchtime "$BENCHTIME" ./ui
+if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+	/usr/bin/python3 bench/ui_pandas.py "$KXRUN_UI_TRACKER" 5
+fi
