@@ -9,6 +9,7 @@ import (
 	"html"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/report"
 	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
@@ -447,5 +449,53 @@ func TestLivePage(t *testing.T) {
 	}
 	if body := mustGet(t, ts, "/?partial=1"); !strings.Contains(body, "fresh") || strings.Contains(body, "<html") {
 		t.Error("the runs table part lacks the new run, or is a whole page")
+	}
+}
+
+// A seed study of the plan's variant all (more seeds by `kxrun seeds`)
+// shows what study.SummarizeSeeds computes; with the plan file still in
+// place, its settings are used.
+func TestSeedStudyAndPlanFile(t *testing.T) {
+	tr := fixture(t)
+	planFile := filepath.Join(t.TempDir(), "abl.yaml")
+	os.WriteFile(planFile, []byte(`name: abl
+metric: auc
+command: ["true"]
+model: lgb
+seeds: [1, 2, 3]
+alpha: 0.1
+base_features: [x, y]
+feature_groups:
+  a: [a1, a2]
+  b: [b1]
+`), 0o644)
+	for _, seed := range []int64{4, 5} {
+		commit(t, tr, &tracker.Record{Name: fmt.Sprintf("abl_all_s%d", seed), Source: "seeds", Plan: "abl", PlanFile: planFile,
+			Variant: "all", Seed: &seed, Status: "ok", Metric: "auc", ModelType: "lgb",
+			Features: []string{"x", "y", "a1", "a2", "b1"}, CVScores: folds(0.8+0.002*float64(seed), 60+int(seed))})
+	}
+	_, ts := newTestServer(t, tr, Options{})
+	rows := readRows(t, tr)
+	p, err := plan.Load(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := []int64{1, 2, 3, 4, 5}
+	var fin []*study.Finished
+	for _, seed := range seeds {
+		i, _ := tracker.Find(rows, fmt.Sprintf("abl_all_s%d", seed))
+		rec, _ := tr.Details(rows[i].RunID)
+		fin = append(fin, &study.Finished{Record: rec})
+	}
+	sum := study.SummarizeSeeds(p, "all", seeds, fin, 0)
+	body := html.UnescapeString(mustGet(t, ts, "/sweep/abl"))
+	for _, want := range []string{"plan file " + planFile, "α = 0.1", "Seed study of abl all", "Seeds: 1, 2, 3, 4, 5",
+		fmt.Sprintf("Mean of the seeds' CV means %.5f, std over seeds (ddof 1) %.5f, min %.5f, max %.5f", *sum.Mean, *sum.Std, *sum.Min, *sum.Max)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %q in the sweep page", want)
+		}
+	}
+	if svg := mustGet(t, ts, "/sweep/abl/gains.svg?seeds=all"); !strings.Contains(svg, "<svg") {
+		t.Error("no seeds figure")
 	}
 }

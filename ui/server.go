@@ -114,7 +114,12 @@ func (s *Server) Bind(bound net.Addr, given string) {
 		return
 	}
 	port := fmt.Sprint(tcp.Port)
-	add := func(host string) { s.hosts[strings.ToLower(net.JoinHostPort(host, port))] = true }
+	add := func(host string) {
+		s.hosts[strings.ToLower(net.JoinHostPort(host, port))] = true
+		if port == "80" { // browsers leave the default port out
+			s.hosts[strings.ToLower(strings.TrimSuffix(net.JoinHostPort(host, port), ":80"))] = true
+		}
+	}
 	if h, _, err := net.SplitHostPort(given); err == nil && h != "" {
 		add(h)
 	}
