@@ -34,12 +34,21 @@ type leaderboardData struct {
 	Word    string
 }
 
-func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
+// summary is kxrun report's summary of the visible runs.
+func (s *Server) summary(w http.ResponseWriter) (snapshot, *report.RunsSummary, bool) {
 	sn := s.state.snapshot()
 	baseline, _ := s.tr.BaselineID()
 	sum, err := report.SummarizeRuns(sn.rows, baseline, report.RunsOptions{NoList: true})
 	if err != nil {
 		http.Error(w, "kxrun ui: "+err.Error(), http.StatusInternalServerError)
+		return sn, nil, false
+	}
+	return sn, sum, true
+}
+
+func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
+	sn, sum, ok := s.summary(w)
+	if !ok {
 		return
 	}
 	d := &leaderboardData{common: s.common(sn, "Leaderboard", "leaderboard"), S: sum, Word: "highest"}
@@ -48,15 +57,7 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		d.Word = "lowest"
 	}
 	lbRows, history := figureRuns(sn.rows, sum.Direction)
-	slices.SortStableFunc(lbRows, func(a, b *tracker.Row) int {
-		switch {
-		case dir.Better(*a.LBScore, *b.LBScore):
-			return -1
-		case dir.Better(*b.LBScore, *a.LBScore):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(lbRows, func(a, b *tracker.Row) int { return betterFirst(dir, *a.LBScore, *b.LBScore) })
 	if len(lbRows) > maxLBRows {
 		d.More = len(lbRows) - maxLBRows
 		lbRows = lbRows[:maxLBRows]
@@ -100,11 +101,8 @@ func figureRuns(rows []tracker.Row, direction string) (lb, history []*tracker.Ro
 }
 
 func (s *Server) leaderboardFigure(w http.ResponseWriter, r *http.Request) {
-	sn := s.state.snapshot()
-	baseline, _ := s.tr.BaselineID()
-	sum, err := report.SummarizeRuns(sn.rows, baseline, report.RunsOptions{NoList: true})
-	if err != nil {
-		http.Error(w, "kxrun ui: "+err.Error(), http.StatusInternalServerError)
+	sn, sum, ok := s.summary(w)
+	if !ok {
 		return
 	}
 	lbRows, history := figureRuns(sn.rows, sum.Direction)

@@ -3,11 +3,9 @@ package ui
 import (
 	"bytes"
 	"embed"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"log"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kxrun/kxrun/report"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -46,31 +45,19 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(parts, ", ")
 	},
-	"pvalue": func(p *float64) string {
-		switch {
-		case p == nil:
-			return ""
-		case *p < 0.0001:
-			return "<0.0001"
-		}
-		return fmt.Sprintf("%.4f", *p)
-	},
+	"pvalue": report.PValue,
 }
 
-// fixed formats a score as the command line does: 5 decimals, "—" when
-// missing, a sign for differences (never "-0.00000").
+// fixed formats a score as the command line does (report's formats):
+// 5 decimals, "—" when missing, a sign for differences.
 func fixed(f *float64, signed bool) string {
-	if f == nil || math.IsNaN(*f) || math.IsInf(*f, 0) {
+	switch {
+	case f == nil:
 		return "—"
+	case signed:
+		return report.Signed(*f)
 	}
-	if signed {
-		s := fmt.Sprintf("%+.5f", *f)
-		if s == "-0.00000" {
-			s = "+0.00000"
-		}
-		return s
-	}
-	return strconv.FormatFloat(*f, 'f', 5, 64)
+	return report.Score(f)
 }
 
 // full is a number exactly as stored (shortest round-trip form).

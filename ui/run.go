@@ -81,7 +81,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, kind := range slices.Sorted(maps.Keys(rec.Artifacts)) {
 		a := rec.Artifacts[kind]
-		d.Artifacts = append(d.Artifacts, artifactView{Kind: kind, Artifact: a, Shape: shapeText(a.Shape),
+		d.Artifacts = append(d.Artifacts, artifactView{Kind: kind, Artifact: a, Shape: report.ShapeText(a.Shape),
 			URL: "/run/" + row.RunID + "/artifact/" + kind})
 	}
 	if rec.Log != "" {
@@ -92,17 +92,6 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 		d.FoldNote = "no fold scores"
 	}
 	s.render(w, "run", "", d)
-}
-
-func shapeText(shape []int) string {
-	parts := make([]string, len(shape))
-	for i, d := range shape {
-		parts[i] = strconv.Itoa(d)
-	}
-	if len(parts) == 1 {
-		return "(" + parts[0] + ",)"
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // config is the run's resolved config, kept in its record or, in older

@@ -343,12 +343,21 @@ type sweepData struct {
 	Best     []*tracker.Row
 }
 
-func (s *Server) sweepPage(w http.ResponseWriter, r *http.Request) {
+// sweepOf is the sweep a request names, or a 404.
+func (s *Server) sweepOf(w http.ResponseWriter, r *http.Request) (snapshot, string, *sweepResult, bool) {
 	sn := s.state.snapshot()
 	name := r.PathValue("plan")
 	res, err := s.sweep(sn, name)
 	if err != nil {
 		notFound(w, err.Error())
+		return sn, name, nil, false
+	}
+	return sn, name, res, true
+}
+
+func (s *Server) sweepPage(w http.ResponseWriter, r *http.Request) {
+	sn, name, res, ok := s.sweepOf(w, r)
+	if !ok {
 		return
 	}
 	d := &sweepData{common: s.common(sn, "Sweep "+name, "sweeps"), Plan: name, PlanNote: res.planNote,
@@ -371,24 +380,24 @@ func (s *Server) sweepPage(w http.ResponseWriter, r *http.Request) {
 // bestRuns are the n best by CV, best first.
 func bestRuns(rows []*tracker.Row, d plan.Direction, n int) []*tracker.Row {
 	out := slices.Clone(rows)
-	slices.SortStableFunc(out, func(a, b *tracker.Row) int {
-		switch {
-		case d.Better(*a.CVScore, *b.CVScore):
-			return -1
-		case d.Better(*b.CVScore, *a.CVScore):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b *tracker.Row) int { return betterFirst(d, *a.CVScore, *b.CVScore) })
 	return out[:min(n, len(out))]
 }
 
+// betterFirst orders scores best first in direction d.
+func betterFirst(d plan.Direction, a, b float64) int {
+	switch {
+	case d.Better(a, b):
+		return -1
+	case d.Better(b, a):
+		return 1
+	}
+	return 0
+}
+
 func (s *Server) sweepFigure(w http.ResponseWriter, r *http.Request) {
-	sn := s.state.snapshot()
-	name := r.PathValue("plan")
-	res, err := s.sweep(sn, name)
-	if err != nil {
-		notFound(w, err.Error())
+	sn, name, res, ok := s.sweepOf(w, r)
+	if !ok {
 		return
 	}
 	kind := r.URL.Query().Get("seeds")
