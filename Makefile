@@ -46,6 +46,7 @@ bench:
 	bench/scale.sh
 	bench/arrays.sh
 	bench/concurrency.sh
+	bench/ui.sh
 	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile ./stats ./report
 
 clean:
