@@ -20,7 +20,7 @@ var Columns = []string{
 	"run_id", "date", "name", "plan", "variant", "seed",
 	"cv_score", "cv_std", "cv_folds", "lb_score", "cv_lb_gap", "n_features",
 	"model_type", "metric", "direction", "params_hash", "status", "duration_s",
-	"notes", "reason", "archived", "source", "fingerprint", "private_lb",
+	"notes", "reason", "archived", "source", "fingerprint", "techniques", "private_lb",
 }
 
 // Row is one line of runs.csv.
@@ -51,7 +51,10 @@ type Row struct {
 	// Fingerprint identifies what a plan run computed (command, features,
 	// seed, params, env, inputs): an ok run with the same one is reused.
 	Fingerprint string
-	PrivateLB   *float64 // the private leaderboard score, once known
+	// Techniques are the plan techniques the run had on, comma-separated
+	// in plan order; "" for none.
+	Techniques string
+	PrivateLB  *float64 // the private leaderboard score, once known
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -63,7 +66,8 @@ func RowOf(rec *Record) Row {
 		NFeatures: len(rec.Features), ModelType: rec.ModelType, Metric: rec.Metric,
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
-		Fingerprint: rec.Fingerprint, PrivateLB: rec.PrivateLB,
+		Fingerprint: rec.Fingerprint, Techniques: strings.Join(rec.Techniques, ","),
+		PrivateLB: rec.PrivateLB,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r
@@ -110,7 +114,7 @@ func (r Row) fields() []string {
 		formatFloat(r.CVScore), formatFloat(r.CVStd), folds, formatFloat(r.LBScore),
 		formatFloat(r.CVLBGap), strconv.Itoa(r.NFeatures), r.ModelType, r.Metric,
 		r.Direction, r.ParamsHash, r.Status, formatFloat(&dur), r.Notes, r.Reason,
-		archived, r.Source, r.Fingerprint, formatFloat(r.PrivateLB),
+		archived, r.Source, r.Fingerprint, r.Techniques, formatFloat(r.PrivateLB),
 	}
 }
 
@@ -504,6 +508,7 @@ const (
 	cArchived
 	cSource
 	cFingerprint
+	cTechniques
 	cPrivateLB
 	numColumns
 )
@@ -587,6 +592,7 @@ func decodeInto(r *Row, rec []string, pos *colPos, a *arena) error {
 	r.Archived = get(cArchived) == "true"
 	r.Source = get(cSource)
 	r.Fingerprint = get(cFingerprint)
+	r.Techniques = get(cTechniques)
 	if r.PrivateLB, err = optFloat(get(cPrivateLB), a); err != nil {
 		return badFloat(cPrivateLB, err)
 	}

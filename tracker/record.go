@@ -59,11 +59,13 @@ type Record struct {
 	Version        string            `json:"kxrun_version,omitempty"`
 	ImportedFrom   *ImportOrigin     `json:"imported_from,omitempty"`
 	Fingerprint    string            `json:"fingerprint,omitempty"`
-	Inputs         map[string]string `json:"inputs,omitempty"`      // sha256 of each file in the plan's inputs
-	GPU            *int              `json:"gpu,omitempty"`         // the GPU slot the run was given
-	Ensemble       *EnsembleInfo     `json:"ensemble,omitempty"`    // a blend: how it was made
-	Submissions    []Submission      `json:"submissions,omitempty"` // files written for the leaderboard
-	PrivateLB      *float64          `json:"private_lb,omitempty"`  // the private leaderboard score, once known
+	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
+	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
+	// Techniques are the plan techniques the run had on, in plan order.
+	Techniques  []string      `json:"techniques,omitempty"`
+	Ensemble    *EnsembleInfo `json:"ensemble,omitempty"`    // a blend: how it was made
+	Submissions []Submission  `json:"submissions,omitempty"` // files written for the leaderboard
+	PrivateLB   *float64      `json:"private_lb,omitempty"`  // the private leaderboard score, once known
 }
 
 // ImportOrigin records where an imported run came from.

@@ -33,8 +33,8 @@ func TestPrivateLBOnAnOldTracker(t *testing.T) {
 		i := strings.LastIndexByte(strings.TrimSuffix(line, "\n"), ',')
 		old = append(old, line[:i]+"\n")
 	}
-	if !strings.HasSuffix(old[0], ",fingerprint\n") {
-		t.Fatalf("header %q", old[0])
+	if want := strings.Join(Columns[:len(Columns)-1], ",") + "\n"; old[0] != want || Columns[len(Columns)-1] != "private_lb" {
+		t.Fatalf("header %q, want %q", old[0], want)
 	}
 	if err := os.WriteFile(tr.CSVPath(), []byte(strings.Join(old, "")), 0o644); err != nil {
 		t.Fatal(err)
