@@ -39,7 +39,7 @@ lint:
 # (apt-get install parallel for that peer; the trivial trainer is built
 # with cc when there is one, else in Go), tracker scale over 100,000
 # runs, array throughput against numpy.load (python3-numpy), concurrency
-# efficiency of CPU-bound runs, then the Go micro-benchmarks of the hot
+# efficiency of CPU-bound runs, hill climbing against numpy (bench/ensemble.sh), then the Go micro-benchmarks of the hot
 # paths. About 15 minutes in all on 2 cores.
 bench:
 	bench/overhead.sh
@@ -47,6 +47,7 @@ bench:
 	bench/arrays.sh
 	bench/concurrency.sh
 	bench/ui.sh
+	bench/ensemble.sh
 	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile ./stats ./report
 
 clean:

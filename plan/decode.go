@@ -258,6 +258,8 @@ var fields = map[string]fieldFunc{
 	"inputs":         (*decoder).inputs,
 	"gpus":           (*decoder).gpus,
 	"per_gpu":        func(d *decoder, p *Plan, k, v *yaml.Node) { p.PerGPU = d.atLeast("per_gpu", v, 1) },
+	"target":         func(d *decoder, p *Plan, k, v *yaml.Node) { p.Target = d.path("target", v) },
+	"folds":          func(d *decoder, p *Plan, k, v *yaml.Node) { p.Folds = d.path("folds", v) },
 }
 
 // fieldNames lists the known keys in the order the docs present them, for
@@ -266,7 +268,7 @@ var fieldNames = []string{
 	"name", "competition", "metric", "direction", "model", "command", "workdir",
 	"env", "jobs", "timeout", "retries", "seeds", "base_features",
 	"feature_groups", "techniques", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
-	"gpus", "per_gpu",
+	"gpus", "per_gpu", "target", "folds",
 }
 
 func (d *decoder) plan(root *yaml.Node) *Plan {
@@ -860,6 +862,22 @@ func (d *decoder) inputs(p *Plan, k, v *yaml.Node) {
 		seen[s] = e
 		p.Inputs = append(p.Inputs, s)
 	}
+}
+
+// path decodes a file name: a non-empty string without NUL bytes.
+func (d *decoder) path(key string, v *yaml.Node) string {
+	s, ok := d.str(key, v)
+	switch {
+	case !ok:
+		return ""
+	case strings.TrimSpace(s) == "":
+		d.errorf(v, "", "%s: empty file name", key)
+		return ""
+	case strings.IndexByte(s, 0) >= 0:
+		d.errorf(v, "", "%s: file name contains a NUL byte", key)
+		return ""
+	}
+	return s
 }
 
 func (d *decoder) gpus(p *Plan, k, v *yaml.Node) {

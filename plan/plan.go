@@ -76,6 +76,8 @@ type Plan struct {
 	MinGain      float64        // smallest gain the user cares about, > 0
 	SeedStdWarn  float64        // seed standard deviation worth a warning, > 0
 	Inputs       []string       // files whose content is part of a run's fingerprint
+	Target       string         // labels of the OOF rows (.npy, relative to the workdir), for trainers that do not report them
+	Folds        string         // the fold index of each OOF row (.npy, relative to the workdir)
 	GPUs         []int
 	PerGPU       int      // runs sharing one GPU, >= 1
 	Warnings     []*Error // problems that do not stop the plan from running

@@ -44,6 +44,7 @@ type RunsSummary struct {
 	BestLB      *RunJSON     `json:"best_lb"`
 	Direction   string       `json:"direction,omitempty"`
 	Correlation *Correlation `json:"cv_lb_correlation"`
+	ShakeUp     *ShakeUp     `json:"shake_up,omitempty"` // with private LB scores
 	Baseline    string       `json:"baseline,omitempty"`
 	Notes       []string     `json:"notes"`
 	Saved       []string     `json:"saved"`
@@ -154,6 +155,7 @@ func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsS
 	// the top N shown: one pass over the rows for all three.
 	var bestCV, bestLB *tracker.Row
 	var cv, lb []float64
+	var private []*tracker.Row
 	better := plan.Direction(dir).Better
 	for i := range rows {
 		r := &rows[i]
@@ -170,7 +172,11 @@ func SummarizeRuns(rows []tracker.Row, baselineID string, o RunsOptions) (*RunsS
 			cv = append(cv, *r.CVScore)
 			lb = append(lb, *r.LBScore)
 		}
+		if r.PrivateLB != nil {
+			private = append(private, r)
+		}
 	}
+	s.ShakeUp = shakeUp(private)
 	s.BestCV, s.BestLB = jsonPtr(bestCV), jsonPtr(bestLB)
 	s.Correlation = correlate(cv, lb)
 	if b := tracker.Baseline(rows, baselineID); b != nil {
@@ -382,6 +388,7 @@ func summaryLines(s *RunsSummary) []string {
 			lines = append(lines, "warning: "+c.Warning)
 		}
 	}
+	lines = append(lines, shakeUpLines(s.ShakeUp)...)
 	for _, n := range s.Notes {
 		lines = append(lines, "note: "+n)
 	}

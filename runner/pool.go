@@ -38,6 +38,9 @@ type Spec struct {
 	Env      map[string]string
 	Timeout  time.Duration
 	Retries  int
+	// Target and Folds are the plan's label and fold arrays (paths relative
+	// to Dir), for trainers that do not report them; "" when not set.
+	Target, Folds string
 	// Fingerprint is an opaque identity of what the run computes, carried
 	// through for the caller.
 	Fingerprint string
@@ -75,7 +78,7 @@ const (
 
 // Artifact is a validated prediction array a trainer produced.
 type Artifact struct {
-	Kind     string // "oof" or "test"
+	Kind     string // "oof", "test", "target" or "folds"
 	Path     string // absolute path where the trainer left it
 	InRunDir bool   // a regular file inside the run directory: may be moved
 	Info     npyfile.Info
@@ -307,8 +310,17 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 	}
 	res.Trainer = tr
 	res.Params = MergeParams(spec.Params, tr.Params)
-	for _, a := range []struct{ kind, declared string }{{"oof", tr.OOF}, {"test", tr.Test}} {
-		art, err := findArtifact(a.kind, a.declared, spec.Dir, ws.RunDir)
+	labels := []struct{ kind, declared, planned string }{{"target", tr.Target, spec.Target}, {"folds", tr.Folds, spec.Folds}}
+	for _, a := range append([]struct{ kind, declared, planned string }{{"oof", tr.OOF, ""}, {"test", tr.Test, ""}}, labels...) {
+		declared := a.declared
+		if declared == "" && a.planned != "" {
+			// The plan's paths are relative to the workdir, not the run's directory.
+			declared = a.planned
+			if !filepath.IsAbs(declared) {
+				declared = filepath.Join(spec.Dir, declared)
+			}
+		}
+		art, err := findArtifact(a.kind, declared, spec.Dir, ws.RunDir)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,8 @@ type TrainerResult struct {
 	CVScores []float64
 	OOF      string // path as the trainer wrote it, "" when absent
 	Test     string
+	Target   string // labels aligned with the OOF rows, "" when absent
+	Folds    string // the fold index of each OOF row, "" when absent
 	Params   map[string]any
 	Metrics  map[string]float64
 	LBScore  *float64
@@ -60,6 +62,12 @@ func ParseResult(data []byte) (*TrainerResult, error) {
 		return nil, err
 	}
 	if res.Test, err = optionalString(fields, "test"); err != nil {
+		return nil, err
+	}
+	if res.Target, err = optionalString(fields, "target"); err != nil {
+		return nil, err
+	}
+	if res.Folds, err = optionalString(fields, "folds"); err != nil {
 		return nil, err
 	}
 	if res.Notes, err = optionalString(fields, "notes"); err != nil {

@@ -28,6 +28,8 @@ type ManualRun struct {
 	Seed        *int64
 	Notes       string
 	OOF, Test   string // .npy paths, copied into the tracker
+	Target      string // labels of the OOF rows (.npy), kept by content
+	Folds       string // fold index of each OOF row (.npy), kept by content
 	Source      string // "log" unless set
 	Date        time.Time
 }
@@ -109,7 +111,7 @@ func manualRecord(m ManualRun) (*tracker.Record, tracker.Files, error) {
 		}
 		files.Config = cfg
 	}
-	for _, a := range []struct{ kind, path string }{{"oof", m.OOF}, {"test", m.Test}} {
+	for _, a := range []struct{ kind, path string }{{"oof", m.OOF}, {"test", m.Test}, {"target", m.Target}, {"folds", m.Folds}} {
 		if a.path == "" {
 			continue
 		}

@@ -68,6 +68,8 @@ type resolvedConfig struct {
 	Timeout      string            `yaml:"timeout,omitempty"`
 	BaseFeatures []string          `yaml:"base_features"`
 	Params       map[string]any    `yaml:"params,omitempty"`
+	Target       string            `yaml:"target,omitempty"`
+	Folds        string            `yaml:"folds,omitempty"`
 	// Techniques are those the run had on, with the plan's params and env
 	// above: the config's all variant turns them on again.
 	Techniques techniquesYAML `yaml:"techniques,omitempty"`
@@ -113,6 +115,7 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
 		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params,
+		Target: p.Target, Folds: p.Folds,
 	}
 	if len(spec.Techniques) > 0 {
 		// The plan's own params and env, and the techniques that change

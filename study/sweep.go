@@ -102,6 +102,7 @@ func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string, inputs map[strin
 			Features: r.Variant.Features, Params: r.Variant.Params, Command: p.Command,
 			Dir: workdir, Env: r.Variant.Env, Timeout: p.Timeout, Retries: p.Retries,
 			Techniques: r.Variant.Techniques,
+			Target:     p.Target, Folds: p.Folds,
 		}
 		specs[i].Fingerprint = Fingerprint(specs[i], inputs)
 	}

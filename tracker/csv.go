@@ -20,7 +20,7 @@ var Columns = []string{
 	"run_id", "date", "name", "plan", "variant", "seed",
 	"cv_score", "cv_std", "cv_folds", "lb_score", "cv_lb_gap", "n_features",
 	"model_type", "metric", "direction", "params_hash", "status", "duration_s",
-	"notes", "reason", "archived", "source", "fingerprint", "techniques",
+	"notes", "reason", "archived", "source", "fingerprint", "techniques", "private_lb",
 }
 
 // Row is one line of runs.csv.
@@ -54,6 +54,7 @@ type Row struct {
 	// Techniques are the plan techniques the run had on, comma-separated
 	// in plan order; "" for none.
 	Techniques string
+	PrivateLB  *float64 // the private leaderboard score, once known
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -66,6 +67,7 @@ func RowOf(rec *Record) Row {
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
 		Fingerprint: rec.Fingerprint, Techniques: strings.Join(rec.Techniques, ","),
+		PrivateLB: rec.PrivateLB,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r
@@ -112,7 +114,7 @@ func (r Row) fields() []string {
 		formatFloat(r.CVScore), formatFloat(r.CVStd), folds, formatFloat(r.LBScore),
 		formatFloat(r.CVLBGap), strconv.Itoa(r.NFeatures), r.ModelType, r.Metric,
 		r.Direction, r.ParamsHash, r.Status, formatFloat(&dur), r.Notes, r.Reason,
-		archived, r.Source, r.Fingerprint, r.Techniques,
+		archived, r.Source, r.Fingerprint, r.Techniques, formatFloat(r.PrivateLB),
 	}
 }
 
@@ -507,6 +509,7 @@ const (
 	cSource
 	cFingerprint
 	cTechniques
+	cPrivateLB
 	numColumns
 )
 
@@ -590,6 +593,9 @@ func decodeInto(r *Row, rec []string, pos *colPos, a *arena) error {
 	r.Source = get(cSource)
 	r.Fingerprint = get(cFingerprint)
 	r.Techniques = get(cTechniques)
+	if r.PrivateLB, err = optFloat(get(cPrivateLB), a); err != nil {
+		return badFloat(cPrivateLB, err)
+	}
 	return nil
 }
 

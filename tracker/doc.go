@@ -6,10 +6,13 @@
 //	details/<run_id>.json         the full record of a run, with its resolved config
 //	logs/<run_id>.log             stdout and stderr of the command
 //	artifacts/oof_<model>_v<N>.npy, artifacts/test_<model>_v<N>.npy
+//	artifacts/sha256/<hash>.npy   labels and folds, kept once by content
 //	configs/<run name>.yaml       the resolved config of a run, a one-run plan
 //	                              (configs/<run name>.<run_id>.yaml when a run of
 //	                              that name with another config has the name)
 //	reports/                      markdown summaries
+//	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
+//	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress
 //

@@ -62,7 +62,10 @@ type Record struct {
 	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
 	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
 	// Techniques are the plan techniques the run had on, in plan order.
-	Techniques []string `json:"techniques,omitempty"`
+	Techniques  []string      `json:"techniques,omitempty"`
+	Ensemble    *EnsembleInfo `json:"ensemble,omitempty"`    // a blend: how it was made
+	Submissions []Submission  `json:"submissions,omitempty"` // files written for the leaderboard
+	PrivateLB   *float64      `json:"private_lb,omitempty"`  // the private leaderboard score, once known
 }
 
 // ImportOrigin records where an imported run came from.

@@ -331,7 +331,7 @@ func (t *Tracker) name(rec *Record, files Files, n int) {
 			rec.Artifacts = map[string]*Artifact{}
 		}
 		rec.Artifacts[a.Kind] = &Artifact{
-			Path:   filepath.Join(artsDir, fmt.Sprintf("%s_%s_v%d.npy", a.Kind, safeName(rec.ModelType), n)),
+			Path:   artifactPath(a.Kind, rec.ModelType, n, a.Info.SHA256),
 			Source: cmp.Or(a.Source, a.Path), Descr: a.Info.Descr, Dtype: a.Info.Dtype, Shape: a.Info.Shape,
 			FortranOrder: a.Info.FortranOrder, Bytes: a.Info.Size, SHA256: a.Info.SHA256,
 		}
@@ -341,6 +341,13 @@ func (t *Tracker) name(rec *Record, files Files, n int) {
 // keepArtifact renames a run's own array into place, or copies one that
 // lives elsewhere, checking that the bytes are those that were validated.
 func (t *Tracker) keepArtifact(a ArtifactFile, dst string) error {
+	if contentAddressed(a.Kind) {
+		return t.keepBlob(a, dst)
+	}
+	return t.keepFile(a, dst)
+}
+
+func (t *Tracker) keepFile(a ArtifactFile, dst string) error {
 	if a.Move {
 		return rename(a.Path, dst) // made durable with the commit's syncFS
 	}

@@ -14,24 +14,34 @@ type lbOptions struct {
 	Run   string
 	Score float64
 	Clear bool
+	lbSyncOptions
 }
 
 func newLBCmd(g *globals) *cobra.Command {
 	opts := &lbOptions{globals: g}
 	cmd := &cobra.Command{
-		Use:   "lb RUN SCORE",
+		Use:   "lb RUN SCORE | lb FILE.csv SCORE | lb --sync (--competition C | --from FILE)",
 		Short: "Record the public leaderboard score of a run after a submission",
 		Long: `Records the public leaderboard score of RUN (an id such as run_012 or 12, or
-a unique run name) and recomputes its CV-LB gap. 0.0 is a valid score;
---clear removes a score recorded by mistake.`,
-		Example: "  kxrun lb run_012 0.8123\n  kxrun lb 12 --clear",
+a unique run name, or a submission file kxrun wrote, found by its sha256)
+and recomputes its CV-LB gap. 0.0 is a valid score; --clear removes a score
+recorded by mistake. --sync reads the Kaggle CLI's listing of your
+submissions and records every scored one (public, and private once the
+competition has ended) on the run it came from.`,
+		Example: "  kxrun lb run_012 0.8123\n  kxrun lb submissions/run_012.csv 0.8123\n  kxrun lb 12 --clear\n  kxrun lb --sync --competition titanic",
 		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.Sync {
+				return exactArgs(0, "kxrun lb --sync --competition titanic")(cmd, args)
+			}
 			if opts.Clear {
 				return exactArgs(1, "kxrun lb run_012 --clear")(cmd, args)
 			}
 			return exactArgs(2, "kxrun lb run_012 0.8123")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Sync {
+				return runLBSync(cmd.Context(), opts)
+			}
 			opts.Run = args[0]
 			if !opts.Clear {
 				s, err := strconv.ParseFloat(args[1], 64)
@@ -44,6 +54,7 @@ a unique run name) and recomputes its CV-LB gap. 0.0 is a valid score;
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
+	addLBSyncFlags(cmd, &opts.lbSyncOptions)
 	return cmd
 }
 
@@ -56,7 +67,11 @@ func runLB(ctx context.Context, opts *lbOptions) error {
 	if !opts.Clear {
 		score = &opts.Score
 	}
-	row, err := tr.SetLB(opts.Run, score)
+	ref, err := submissionRun(tr, opts.Run)
+	if err != nil {
+		return err
+	}
+	row, err := tr.SetLB(ref, score)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -30,6 +31,8 @@ type logOptions struct {
 	Metric      string
 	Notes       string
 	OOF, Test   string
+	Target      string
+	Folds       string
 	Direction   string
 	Competition string
 	Seed        int64
@@ -66,6 +69,8 @@ previous run and the baseline.`,
 	f.StringVar(&opts.Notes, "notes", "", "free text")
 	f.StringVar(&opts.OOF, "oof", "", "out-of-fold predictions (.npy), copied into the tracker")
 	f.StringVar(&opts.Test, "test", "", "test predictions (.npy), copied into the tracker")
+	f.StringVar(&opts.Target, "target", "", "labels of the OOF rows (.npy), kept once by content")
+	f.StringVar(&opts.Folds, "folds", "", "the fold index of each OOF row (.npy), kept once by content")
 	f.StringVar(&opts.Direction, "direction", "maximize", "maximize or minimize")
 	f.StringVar(&opts.Competition, "competition", "", "competition name")
 	f.Int64Var(&opts.Seed, "seed", 0, "the seed the run used")
@@ -133,6 +138,7 @@ func (o *logOptions) manualRun() (study.ManualRun, error) {
 			return m, usagef("the result JSON needs at least {\"cv_scores\": [...]}", "%s: %v", o.Result, err)
 		}
 		m.CVScores, m.Params, m.Metrics, m.LBScore, m.OOF, m.Test = res.CVScores, res.Params, res.Metrics, res.LBScore, res.OOF, res.Test
+		m.Target, m.Folds = res.Target, res.Folds
 		if m.Notes == "" {
 			m.Notes = res.Notes
 		}
@@ -159,6 +165,7 @@ func (o *logOptions) manualRun() (study.ManualRun, error) {
 	if o.Test != "" {
 		m.Test = o.Test
 	}
+	m.Target, m.Folds = cmp.Or(o.Target, m.Target), cmp.Or(o.Folds, m.Folds)
 	var err error
 	if m.Features, err = readFeatures(o.Features); err != nil {
 		return m, err

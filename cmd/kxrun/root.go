@@ -112,6 +112,7 @@ runs your own training command for each one concurrently, and logs every run
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
 	root.AddCommand(newUICmd(g))
+	root.AddCommand(newEnsembleCmd(g), newOOFCorrCmd(g), newSubmissionCmd(g), newSubmitCmd(g))
 	return root
 }
 

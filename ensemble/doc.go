@@ -1,0 +1,8 @@
+// Package ensemble blends logged runs: it loads their out-of-fold and test
+// predictions from the tracker, refuses members that cannot be blended,
+// finds weights (mean, rank average, Caruana's hill climbing, or an
+// optimiser), scores the blend in-sample and fold-honestly, and logs it as
+// an ordinary run.
+//
+// Blend is pure computation on arrays; Load and Log are the tracker side.
+package ensemble
