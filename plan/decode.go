@@ -260,6 +260,7 @@ var fields = map[string]fieldFunc{
 	"per_gpu":        func(d *decoder, p *Plan, k, v *yaml.Node) { p.PerGPU = d.atLeast("per_gpu", v, 1) },
 	"target":         func(d *decoder, p *Plan, k, v *yaml.Node) { p.Target = d.path("target", v) },
 	"folds":          func(d *decoder, p *Plan, k, v *yaml.Node) { p.Folds = d.path("folds", v) },
+	"adaptive":       (*decoder).adaptive,
 }
 
 // fieldNames lists the known keys in the order the docs present them, for
@@ -268,7 +269,7 @@ var fieldNames = []string{
 	"name", "competition", "metric", "direction", "model", "command", "workdir",
 	"env", "jobs", "timeout", "retries", "seeds", "base_features",
 	"feature_groups", "techniques", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
-	"gpus", "per_gpu", "target", "folds",
+	"gpus", "per_gpu", "target", "folds", "adaptive",
 }
 
 func (d *decoder) plan(root *yaml.Node) *Plan {

@@ -44,6 +44,7 @@
 //	inputs: [train.py, data/train.csv]
 //	gpus: [0, 1]
 //	per_gpu: 1
+//	adaptive: {min_seeds: 3, max_seeds: 12, looks: [3, 5, 8, 12]}   # see [Adaptive]
 //
 // Names (plan, model, group, technique) may only use letters, digits, '_',
 // '.' and '-' because they end up in file names; groups and techniques share

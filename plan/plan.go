@@ -79,8 +79,9 @@ type Plan struct {
 	Target       string         // labels of the OOF rows (.npy, relative to the workdir), for trainers that do not report them
 	Folds        string         // the fold index of each OOF row (.npy, relative to the workdir)
 	GPUs         []int
-	PerGPU       int      // runs sharing one GPU, >= 1
-	Warnings     []*Error // problems that do not stop the plan from running
+	PerGPU       int       // runs sharing one GPU, >= 1
+	Warnings     []*Error  // problems that do not stop the plan from running
+	Adaptive     *Adaptive // adaptive: settings; nil when absent
 }
 
 // Defaults for keys the plan leaves out.

@@ -81,6 +81,7 @@ func AblationTable(w io.Writer, s *study.AblationSummary) {
 		fmt.Fprintln(w, legend)
 	}
 	groupTable(w, s)
+	adaptiveTable(w, s)
 	if len(s.Failures) > 0 {
 		fmt.Fprintf(w, "\n%d run(s) did not succeed:\n", len(s.Failures))
 		for _, f := range s.Failures {
@@ -188,6 +189,7 @@ func AblationMarkdown(s *study.AblationSummary) []byte {
 		b.WriteString("Gain is measured against `all` for `-group` (leave one out) and against `base` for `+group` (add one), averaged over seeds, and is positive when the group helps.\n\n")
 	}
 	writeGroupVerdicts(&b, s)
+	writeAdaptive(&b, s)
 	if s.Plot != nil {
 		fmt.Fprintf(&b, "\n![Gain of each %s, leave one out and add to base, with %s confidence intervals](%s)\n\n([SVG](%s))\n",
 			componentNoun(s), ciLevel(s), mdLink(s.Plot.PNG), mdLink(s.Plot.SVG))
@@ -274,7 +276,12 @@ func writeTime(b *bytes.Buffer, s *study.AblationSummary) {
 }
 
 // ciLevel is the confidence level of the intervals, e.g. "95%".
-func ciLevel(s *study.AblationSummary) string { return ciLevelOf(s.Alpha) }
+func ciLevel(s *study.AblationSummary) string {
+	if s.Adaptive != nil {
+		return fmt.Sprintf("%.4g%%", 100*(1-s.Adaptive.LookAlpha)) // the looks' intervals, e.g. 98.75%
+	}
+	return ciLevelOf(s.Alpha)
+}
 
 func ciLabel(s *study.AblationSummary) string { return ciLevel(s) + " CI" }
 
@@ -302,6 +309,8 @@ func testShort(v study.VariantSummary) string {
 		return fmt.Sprintf("t, %d seeds", v.NPairs)
 	case study.TestFolds:
 		return fmt.Sprintf("NB, %d folds", v.NPairs)
+	case study.TestSequential:
+		return fmt.Sprintf("seq. t, %d seeds", v.NPairs)
 	}
 	return ""
 }
@@ -319,6 +328,9 @@ func testLong(v study.VariantSummary) string {
 
 // testLegend explains the verdict and test columns, when any test was made.
 func testLegend(s *study.AblationSummary) string {
+	if s.Adaptive != nil {
+		return adaptiveLegend(s)
+	}
 	var seeds, folds, none bool
 	for _, v := range s.Variants {
 		switch {
@@ -494,8 +506,11 @@ func gainSentence(v study.VariantSummary, s *study.AblationSummary) string {
 		p = "p < 0.0001"
 	}
 	test := fmt.Sprintf("paired t-test over %d seeds", v.NPairs)
-	if v.Test == study.TestFolds {
+	switch v.Test {
+	case study.TestFolds:
 		test = fmt.Sprintf("Nadeau-Bengio corrected t-test over %d folds of one seed", v.NPairs)
+	case study.TestSequential:
+		test = fmt.Sprintf("group-sequential paired t-test over %d seeds", v.NPairs)
 	}
 	return fmt.Sprintf("%s (%s CI %s to %s, %s, %s)", out, ciLevel(s), signed(deref(v.CILow)), signed(deref(v.CIHigh)), p, test)
 }

@@ -27,7 +27,7 @@ func SeedsTable(w io.Writer, s *study.SeedSummary) {
 	tw.Flush()
 	writeTrimmed(w, tb.Bytes())
 	fmt.Fprintln(w)
-	for _, line := range seedFigures(s) {
+	for _, line := range append(seedFigures(s), adaptiveSeedLines(s)...) {
 		fmt.Fprintln(w, line)
 	}
 	if s.Warning != "" {
@@ -77,7 +77,7 @@ func SeedsMarkdown(s *study.SeedSummary) []byte {
 		fmt.Fprintf(&b, "> **Warning**: %s.\n\n", s.Warning)
 	}
 	b.WriteString("```\n")
-	for _, line := range seedFigures(s) {
+	for _, line := range append(seedFigures(s), adaptiveSeedLines(s)...) {
 		b.WriteString(line + "\n")
 	}
 	b.WriteString("```\n")

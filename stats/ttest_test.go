@@ -1,13 +1,9 @@
 package stats
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -142,13 +138,7 @@ func TestTTestSymmetry(t *testing.T) {
 // and with the corrected test's formula written in numpy/scipy
 // (testdata/ttests.py), on score-like numbers.
 func TestTTestsAgainstScipy(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if exec.Command(py, "-c", "import scipy, numpy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("scipy is missing in CI: .ci/run must install python3-scipy")
-		}
-		t.Skip("python3-scipy not installed for /usr/bin/python3: apt-get install python3-scipy")
-	}
+	needScipy(t)
 	type tcase struct {
 		A     []float64 `json:"a"`
 		B     []float64 `json:"b"`
@@ -188,22 +178,13 @@ func TestTTestsAgainstScipy(t *testing.T) {
 		a, b := gen(c.n, c.effect, c.noise)
 		cases = append(cases, tcase{a, b, c.ratio, c.alpha})
 	}
-	in, _ := json.Marshal(cases)
-	cmd := exec.Command(py, "testdata/ttests.py")
-	cmd.Stdin = strings.NewReader(string(in))
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var want []struct {
 		Mean, SE, T, DF, P float64
 		CILow              float64 `json:"ci_low"`
 		CIHigh             float64 `json:"ci_high"`
 	}
-	if err := json.Unmarshal(out, &want); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	scipy(t, "testdata/ttests.py", cases, &want)
+	var err error
 	for i, c := range cases {
 		d := make([]float64, len(c.A))
 		for j := range d {

@@ -82,6 +82,8 @@ type AblationSummary struct {
 	// was drawn, and PlotNote says why.
 	Plot     *PlotFiles `json:"plot"`
 	PlotNote string     `json:"plot_note,omitempty"`
+	// Adaptive is set by an adaptive sweep (AdaptiveAblation).
+	Adaptive *AdaptiveSummary `json:"adaptive,omitempty"`
 
 	Finished []*Finished `json:"-"`
 }

@@ -110,6 +110,8 @@ type SeedSummary struct {
 	// was drawn, and PlotNote says why.
 	Plot     *PlotFiles `json:"plot"`
 	PlotNote string     `json:"plot_note,omitempty"`
+	// Adaptive is set by AdaptiveSeedStudy.
+	Adaptive *SeedsAdaptive `json:"adaptive,omitempty"`
 
 	Finished []*Finished `json:"-"`
 }

@@ -25,6 +25,7 @@ type ablationOptions struct {
 	ReportMD string
 	FailOn   string
 	Path     bool
+	adaptiveFlags
 }
 
 func newAblationCmd(g *globals) *cobra.Command {
@@ -42,6 +43,16 @@ remaining group or technique in turn and keeps the one that helps most
 (by the seed-paired mean), until all is reached, and reports the path with
 the gain of each step and its share of the total gain.
 
+With --adaptive it runs in rounds up to each look of the plan's adaptive:
+settings (default min_seeds 3, max_seeds 12, looks 3, 5, 8, 12; the plan's
+seeds first, then the fixed sequence of kxrun seeds --n-seeds): at each
+look every open comparison is tested by the paired t-test over seeds at
+alpha / (number of looks), settled as helps or hurts when p is below it or
+as negligible when its interval lies inside ±min_gain, and a variant gets no
+more seeds once all its comparisons are settled. --deadline 07:00 or
+--budget 3h starts no run that the durations so far say cannot end in time.
+Rerunning reuses every finished run and continues from the last look.
+
 Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 3 the tracker could not be written, 130 interrupted.`,
 		Example: "  kxrun ablation plans/groups.yaml\n  kxrun ablation plans/groups.yaml --jobs 4 --json | jq .variants\n  kxrun ablation plans/groups.yaml --path",
@@ -55,6 +66,9 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 	cmd.Flags().StringVar(&opts.ReportMD, "report-md", "", "also write the markdown summary to this file (e.g. for a pull-request comment)")
 	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "failed", "when to exit non-zero: failed (a run failed: 1), hurts (also when a group or technique hurts: 4), none")
 	cmd.Flags().BoolVar(&opts.Path, "path", false, "path ablation: from base to all, turning on the most helpful remaining group or technique at each step")
+	cmd.Flags().BoolVar(&opts.Adaptive, "adaptive", false, "adaptive sweep: seeds in rounds up to each look, none for comparisons already settled (plan key adaptive:)")
+	cmd.Flags().StringVar(&opts.Deadline, "deadline", "", "with --adaptive: start no run that cannot end by then, e.g. 07:00 (the next one) or \"2026-12-04 07:00\"")
+	cmd.Flags().DurationVar(&opts.Budget, "budget", 0, "with --adaptive: start no run that cannot end within this time from now, e.g. 3h")
 	opts.sweepFlags.bind(cmd)
 	return cmd
 }
@@ -68,6 +82,13 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	p, err := loadPlan(opts.PlanPath, opts.stderr)
 	if err != nil {
 		return err
+	}
+	deadline, err := opts.adaptiveFlags.deadline(time.Now())
+	if err != nil {
+		return err
+	}
+	if opts.Adaptive && opts.Path {
+		return usagef("run kxrun ablation --adaptive or kxrun ablation --path", "--adaptive and --path cannot be used together")
 	}
 	if opts.Path && len(p.Components()) == 0 {
 		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
@@ -83,6 +104,12 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if opts.Path {
 		return runPathAblation(ctx, opts, p, sw, progress)
 	}
+	if opts.Adaptive {
+		return runAdaptiveAblation(ctx, opts, p, sw, progress, deadline)
+	}
+	if p.Adaptive != nil {
+		fmt.Fprintf(opts.stderr, "note: %s has adaptive: settings; they apply with --adaptive\n", p.Path)
+	}
 	if opts.DryRun {
 		return sw.dryRun(opts.stdout, p.Runs())
 	}
@@ -93,16 +120,22 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
+	return finishAblation(opts, progress, sw.opts.Tracker, ablationEndOf(p, sum), runErr)
+}
+
+// ablationEndOf is what an ablation, fixed or adaptive, hands to
+// finishAblation.
+func ablationEndOf(p *plan.Plan, sum *study.AblationSummary) ablationEnd {
 	var figures []string
 	if sum.Plot != nil {
 		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
 	}
-	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
+	return ablationEnd{
 		name: study.ReportName(p.Name, "ablation", time.Now()) + ".md", md: report.AblationMarkdown(sum),
 		figures: figures, report: &sum.Report, summary: sum,
 		table:  func(w io.Writer) { report.AblationTable(w, sum) },
 		failed: sum.Failed, hurting: func() []string { return study.Hurting(sum) },
-	}, runErr)
+	}
 }
 
 // ablationEnd is what an ablation, ordinary or path, hands to

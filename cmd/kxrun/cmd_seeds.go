@@ -22,6 +22,7 @@ type seedsOptions struct {
 	NSeeds   int
 	TargetSE float64
 	JSON     bool
+	Adaptive bool
 }
 
 func newSeedsCmd(g *globals) *cobra.Command {
@@ -39,7 +40,11 @@ at which a gain of min_gain is detected with 80% power at alpha 0.05).
 
 Seeds: the plan's (at least 2), the ones given with --seeds, or --n-seeds N:
 the plan's seeds first, then a fixed pseudo-random sequence of seeds in
-[1, 100000), so that the same N always gives the same seeds.
+[1, 100000), so that the same N always gives the same seeds. With
+--adaptive it starts with the plan's adaptive min_seeds seeds of that
+sequence and adds seeds, as many as the spread so far says are needed,
+until the standard error of the seed-averaged score is at or below
+--target-se or max_seeds have run.
 
 Writes reports/<date>_<plan>_seeds.md (<date>_<plan>_minus_<group>_seeds.md,
 ..._plus_<group>_seeds.md or ..._base_seeds.md for another variant) with a
@@ -60,6 +65,9 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 			if fl.Changed("n-seeds") && opts.NSeeds < 2 {
 				return usagef("--n-seeds 5", "--n-seeds must be at least 2 to measure a spread, got %d", opts.NSeeds)
 			}
+			if opts.Adaptive && (fl.Changed("seeds") || fl.Changed("n-seeds")) {
+				return usagef("kxrun seeds "+opts.PlanPath+" --adaptive --target-se 0.0005", "--adaptive picks the seeds itself: it cannot be used with --seeds or --n-seeds")
+			}
 			if fl.Changed("target-se") && !(opts.TargetSE > 0) {
 				return usagef("--target-se 0.0005", "--target-se must be a positive number, got %v", opts.TargetSE)
 			}
@@ -71,6 +79,7 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 	fl.Int64SliceVar(&opts.Seeds, "seeds", nil, "the seeds to run, e.g. 1,2,3 (default: the plan's)")
 	fl.IntVar(&opts.NSeeds, "n-seeds", 0, "run N seeds: the plan's first, then a fixed sequence")
 	fl.Float64Var(&opts.TargetSE, "target-se", 0, "standard error to aim at when advising a number of seeds (default min_gain/2.8)")
+	fl.BoolVar(&opts.Adaptive, "adaptive", false, "add seeds until the standard error is at most --target-se or the plan's adaptive max_seeds is reached")
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
 	opts.sweepFlags.bind(cmd)
 	return cmd
@@ -81,8 +90,11 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 	if err != nil {
 		return err
 	}
-	seeds, err := seedsToRun(p, opts)
-	if err != nil {
+	var seeds []int64
+	if opts.Adaptive {
+		a := p.AdaptiveSettings()
+		seeds = study.ChooseSeeds(p.Seeds, a.MinSeeds) // the first round; the dry run lists it
+	} else if seeds, err = seedsToRun(p, opts); err != nil {
 		return err
 	}
 	runs, err := study.VariantRuns(p, opts.Variant, seeds)
@@ -100,9 +112,18 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 	if opts.DryRun {
 		return sw.dryRun(opts.stdout, runs)
 	}
-	fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
-		p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
-	sum, runErr := study.SeedStudy(ctx, sw.opts, opts.Variant, seeds, opts.TargetSE)
+	var sum *study.SeedSummary
+	var runErr error
+	if opts.Adaptive {
+		a := p.AdaptiveSettings()
+		fmt.Fprintf(progress, "kxrun: %s: variant %s, %d to %d seeds until the standard error is at most the target, %d at a time, logging to %s\n",
+			p.Name, opts.Variant, a.MinSeeds, a.MaxSeeds, sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
+		sum, runErr = study.AdaptiveSeedStudy(ctx, sw.opts, opts.Variant, opts.TargetSE)
+	} else {
+		fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
+			p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
+		sum, runErr = study.SeedStudy(ctx, sw.opts, opts.Variant, seeds, opts.TargetSE)
+	}
 	sw.close()
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)

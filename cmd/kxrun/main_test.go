@@ -211,6 +211,9 @@ func fakeTrainer(args []string) int {
 	if mode == "slow" {
 		time.Sleep(200 * time.Millisecond)
 	}
+	if d, err := time.ParseDuration(os.Getenv("FAKE_SLEEP")); err == nil {
+		time.Sleep(d) // a training time, in any mode
+	}
 	if v := os.Getenv("KXRUN_VARIANT"); mode == "by-variant" && strings.HasPrefix(v, "+") {
 		mode = v[1:] // +nan behaves as nan, and so on
 	}

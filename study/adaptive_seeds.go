@@ -1,0 +1,112 @@
+package study
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/stats"
+)
+
+// SeedsAdaptive is what `kxrun seeds --adaptive` adds to a seed study:
+// the rounds it ran and why it stopped.
+type SeedsAdaptive struct {
+	TargetSE float64      `json:"target_se"`
+	MinSeeds int          `json:"min_seeds"`
+	MaxSeeds int          `json:"max_seeds"`
+	Rounds   []SeedsRound `json:"rounds"`
+	// Reached is true when the standard error fell to TargetSE or below;
+	// Stopped says why the study ended.
+	Reached bool   `json:"reached"`
+	Stopped string `json:"stopped"`
+}
+
+// SeedsRound is the state of an adaptive seed study after one round.
+type SeedsRound struct {
+	Seeds int      `json:"seeds"` // seeds run so far
+	OK    int      `json:"ok"`    // of which ok
+	Std   *float64 `json:"std"`   // of the ok runs' CV means, ddof 1
+	SE    *float64 `json:"se"`    // Std / √OK
+}
+
+// AdaptiveSeedStudy is SeedStudy that adds seeds until the standard
+// error of the seed-averaged score is at most targetSE (0: the plan's
+// min_gain / PowerFactor) or max_seeds are run. It starts with the plan's
+// adaptive min_seeds (seeds from ChooseSeeds, as --n-seeds picks them);
+// after each round it runs as many seeds as SeedsNeeded says the
+// standard deviation so far needs (at least one more, at most max_seeds).
+func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, targetSE float64) (*SeedSummary, error) {
+	p := opts.Plan
+	if _, err := p.Variant(variant); err != nil {
+		return nil, err
+	}
+	if targetSE <= 0 {
+		targetSE = p.MinGain / PowerFactor
+	}
+	a := p.AdaptiveSettings()
+	seeds := ChooseSeeds(p.Seeds, a.MaxSeeds)
+	ad := &SeedsAdaptive{TargetSE: targetSE, MinSeeds: a.MinSeeds, MaxSeeds: a.MaxSeeds, Rounds: []SeedsRound{}}
+	start := time.Now()
+	var finished []*Finished
+	var means []float64
+	var err error
+	for n := a.MinSeeds; ; {
+		runs, verr := VariantRuns(p, variant, seeds[len(finished):n])
+		if verr != nil {
+			return nil, verr
+		}
+		var f []*Finished
+		f, err = runSweep(ctx, opts, runs)
+		finished = append(finished, f...)
+		for _, x := range f {
+			if x != nil && x.Record.Status == string(runner.StatusOK) && x.Record.CVScore != nil {
+				means = append(means, *x.Record.CVScore)
+			}
+		}
+		round := SeedsRound{Seeds: len(finished), OK: len(means)}
+		var sd float64
+		if len(means) >= 2 {
+			sd = stats.Std(means, 1)
+			se := sd / math.Sqrt(float64(len(means)))
+			round.Std, round.SE = &sd, &se
+		}
+		ad.Rounds = append(ad.Rounds, round)
+		switch {
+		case err != nil:
+			ad.Stopped = "interrupted"
+			if !IsInterrupted(err) {
+				ad.Stopped = "stopped by an error: " + err.Error()
+			}
+		case round.SE != nil && *round.SE <= targetSE:
+			ad.Reached = true
+			ad.Stopped = fmt.Sprintf("the standard error %.6f is at or below the target %g after %d seeds", *round.SE, targetSE, n)
+		case n >= a.MaxSeeds:
+			ad.Stopped = fmt.Sprintf("max_seeds %d reached", a.MaxSeeds)
+			if round.SE != nil {
+				ad.Stopped += fmt.Sprintf(" with the standard error at %.6f, above the target %g (about %d seeds would reach it)", *round.SE, targetSE, SeedsNeeded(sd, targetSE))
+			}
+		default:
+			next := n + 1
+			if round.Std != nil {
+				next = max(next, SeedsNeeded(sd, targetSE)+n-len(means)) // failed seeds count, they do not help
+			}
+			n = min(next, a.MaxSeeds)
+			continue
+		}
+		break
+	}
+	used := seeds[:len(finished)]
+	sum := SummarizeSeeds(p, variant, used, finished, targetSE)
+	sum.Adaptive = ad
+	sum.Started = start
+	sum.DurationS = time.Since(start).Seconds()
+	sum.Interrupted = IsInterrupted(err)
+	sum.Tracker = opts.Tracker.Dir
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, SeedReportKind(p, variant), func(png, svg string) error {
+		return plots.SeedScores(seedsFigure(sum), png, svg)
+	})
+	return sum, err
+}
