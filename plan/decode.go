@@ -257,6 +257,8 @@ var fields = map[string]fieldFunc{
 	"inputs":         (*decoder).inputs,
 	"gpus":           (*decoder).gpus,
 	"per_gpu":        func(d *decoder, p *Plan, k, v *yaml.Node) { p.PerGPU = d.atLeast("per_gpu", v, 1) },
+	"executor":       (*decoder).executor, // see slurm.go
+	"slurm":          (*decoder).slurm,
 }
 
 // fieldNames lists the known keys in the order the docs present them, for
@@ -265,7 +267,7 @@ var fieldNames = []string{
 	"name", "competition", "metric", "direction", "model", "command", "workdir",
 	"env", "jobs", "timeout", "retries", "seeds", "base_features",
 	"feature_groups", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
-	"gpus", "per_gpu",
+	"gpus", "per_gpu", "executor", "slurm",
 }
 
 func (d *decoder) plan(root *yaml.Node) *Plan {

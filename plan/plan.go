@@ -77,6 +77,8 @@ type Plan struct {
 	Inputs       []string       // files whose content is part of a run's fingerprint
 	GPUs         []int
 	PerGPU       int      // runs sharing one GPU, >= 1
+	Executor     string   // ExecutorLocal or ExecutorSlurm; "" = not set (local)
+	Slurm        *Slurm   // the slurm block, nil when absent
 	Warnings     []*Error // problems that do not stop the plan from running
 }
 

@@ -61,6 +61,9 @@ type Record struct {
 	Fingerprint    string            `json:"fingerprint,omitempty"`
 	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
 	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
+	// Executor is where a cluster executor ran the run: Slurm job id,
+	// array index, node, final state.
+	Executor map[string]string `json:"executor,omitempty"`
 }
 
 // ImportOrigin records where an imported run came from.
