@@ -233,6 +233,7 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 	}
 	job := Job{
 		Name:    spec.Name,
+		Index:   spec.Index,
 		Command: res.Command,
 		Dir:     spec.Dir,
 		Env:     childEnv(base, spec, ws, gpu),

@@ -180,26 +180,43 @@ func (s *Slurm) add(t *slurmTask) {
 		t.done <- failedOutcome(s.fatal)
 		return
 	}
-	s.seq++
-	t.name = fmt.Sprintf("t%07d", s.seq)
 	t.queued = time.Now()
-	data, _ := json.Marshal(task{Name: t.name, Command: t.job.Command, Dir: t.job.Dir, Env: t.job.Env, Timeout: t.job.Timeout, Marker: t.job.Marker})
-	if err := s.Exchange.PutTask(t.name, data); err != nil {
-		t.done <- failedOutcome(fmt.Errorf("write the task for Slurm: %w", err))
-		return
-	}
-	s.active[t.name] = t
-	if s.workersMode() {
-		if err := s.Exchange.Enqueue(t.name); err != nil {
-			s.finish(t, failedOutcome(fmt.Errorf("queue the task: %w", err)))
-		}
-		t.state, t.reason = "QUEUED", "waiting for a worker"
-		return
-	}
 	if len(s.batch) == 0 {
-		s.batchAt = time.Now()
+		s.batchAt = t.queued
 	}
 	s.batch = append(s.batch, t)
+}
+
+// takeBatch names the gathered tasks in the sweep's order and writes
+// them to the exchange; those that cannot be written fail.
+func (s *Slurm) takeBatch() []*slurmTask {
+	batch := s.batch
+	s.batch = nil
+	slices.SortStableFunc(batch, func(a, b *slurmTask) int { return a.job.Index - b.job.Index })
+	kept := batch[:0]
+	for _, t := range batch {
+		s.seq++
+		t.name = fmt.Sprintf("t%07d", s.seq)
+		data, _ := json.Marshal(task{Name: t.name, Command: t.job.Command, Dir: t.job.Dir, Env: t.job.Env, Timeout: t.job.Timeout, Marker: t.job.Marker})
+		if err := s.Exchange.PutTask(t.name, data); err != nil {
+			t.done <- failedOutcome(fmt.Errorf("write the task for Slurm: %w", err))
+			continue
+		}
+		s.active[t.name] = t
+		kept = append(kept, t)
+	}
+	return kept
+}
+
+// enqueueBatch puts the gathered tasks in the workers' queue.
+func (s *Slurm) enqueueBatch() {
+	for _, t := range s.takeBatch() {
+		if err := s.Exchange.Enqueue(t.name); err != nil {
+			s.finish(t, failedOutcome(fmt.Errorf("queue the task: %w", err)))
+			continue
+		}
+		t.state, t.reason = "QUEUED", "waiting for a worker"
+	}
 }
 
 // step runs on every tick: submit what is gathered, collect exit files,
@@ -209,7 +226,11 @@ func (s *Slurm) step() {
 	if len(s.batch) > 0 {
 		last := s.batch[len(s.batch)-1].queued
 		if now.Sub(last) >= batchWindow || now.Sub(s.batchAt) >= batchMax {
-			s.submitBatch()
+			if s.workersMode() {
+				s.enqueueBatch()
+			} else {
+				s.submitBatch()
+			}
 		}
 	}
 	s.collectExits()
@@ -244,8 +265,10 @@ func (s *Slurm) submitBatch() {
 	if free < 1 {
 		return // wait for earlier tasks to end
 	}
-	batch := s.batch
-	s.batch = nil
+	batch := s.takeBatch()
+	if len(batch) == 0 {
+		return
+	}
 	s.batchNo++
 	prefix := fmt.Sprintf("b%d", s.batchNo)
 	// Array index i runs task batch[i]: the names map through a list.
@@ -410,7 +433,10 @@ func (s *Slurm) ensureWorkers() {
 	}
 }
 
-// collectExits finishes the tasks whose exit file has arrived.
+// collectExits finishes the tasks whose exit file has arrived. Those
+// found in the same look are handed over in the order they ended, a
+// moment apart, so that runs that ended one after the other are logged
+// (and numbered) in that order, as the local executor would.
 func (s *Slurm) collectExits() {
 	if len(s.active) == 0 {
 		return
@@ -419,26 +445,66 @@ func (s *Slurm) collectExits() {
 	if err != nil {
 		return
 	}
-	// In name order, which is the order of submission: runs that end in
-	// the same tick are committed in the order they were handed over.
-	for _, name := range slices.Sorted(maps.Keys(exits)) {
-		if t, ok := s.active[name]; ok {
-			s.complete(t)
+	type ended struct {
+		t *slurmTask
+		e *taskExit
+	}
+	var done []ended
+	for name := range exits {
+		t, ok := s.active[name]
+		if !ok {
+			continue
+		}
+		e, err := s.readExit(t)
+		if err != nil {
+			s.finish(t, failedOutcome(err))
+			continue
+		}
+		if e != nil {
+			done = append(done, ended{t, e})
 		}
 	}
+	slices.SortFunc(done, func(a, b ended) int {
+		if c := a.e.End.Compare(b.e.End); c != 0 {
+			return c
+		}
+		return strings.Compare(a.t.name, b.t.name)
+	})
+	for i, d := range done {
+		if i > 0 {
+			time.Sleep(handOverGap)
+		}
+		s.completeWith(d.t, d.e)
+	}
+}
+
+// handOverGap separates the hand-over of runs found ended together.
+const handOverGap = 20 * time.Millisecond
+
+func (s *Slurm) readExit(t *slurmTask) (*taskExit, error) {
+	data, err := s.Exchange.Exit(t.name)
+	if err != nil || data == nil {
+		return nil, nil
+	}
+	var e taskExit
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("exit file of Slurm job %s: %w", t.jobID, err)
+	}
+	return &e, nil
 }
 
 // complete reads a task's exit file and hands its outcome over.
 func (s *Slurm) complete(t *slurmTask) {
-	data, err := s.Exchange.Exit(t.name)
-	if err != nil || data == nil {
-		return
+	e, err := s.readExit(t)
+	switch {
+	case err != nil:
+		s.finish(t, failedOutcome(err))
+	case e != nil:
+		s.completeWith(t, e)
 	}
-	var e taskExit
-	if err := json.Unmarshal(data, &e); err != nil {
-		s.finish(t, failedOutcome(fmt.Errorf("exit file of Slurm job %s: %w", t.jobID, err)))
-		return
-	}
+}
+
+func (s *Slurm) completeWith(t *slurmTask, e *taskExit) {
 	out := e.outcome()
 	state := "COMPLETED"
 	if out.StartErr != nil || out.Signal != "" || out.TimedOut || out.ExitCode != 0 {
@@ -775,7 +841,7 @@ gather:
 	// Tasks still gathered for an array are not in Slurm yet.
 	s.batch = slices.DeleteFunc(s.batch, func(t *slurmTask) bool {
 		if t.cancel {
-			s.finish(t, cancelledOutcome(t))
+			t.done <- cancelledOutcome(t)
 			return true
 		}
 		return false

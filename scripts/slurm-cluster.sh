@@ -44,7 +44,11 @@ install_packages() {
 write_conf() {
 	mkdir -p "$STATE/ctld" "$STATE/spool" "$STATE/log"
 	local cpus mem
+	# At least 4 CPUs, more than a small machine has, so that a test job
+	# holding a CPU (a time-limit test) does not starve the others; slurmd
+	# accepts the difference with config_overrides.
 	cpus=$(nproc)
+	[ "$cpus" -ge 4 ] || cpus=4
 	mem=$(awk '/MemTotal/ {print int($2/1024*0.9)}' /proc/meminfo)
 	# Facts of this set-up: no writable cgroup tree (pgid process tracking,
 	# no task plugin), no accounting, no munge (auth/none with cred/none
@@ -76,6 +80,7 @@ SchedulerType=sched/backfill
 SchedulerParameters=batch_sched_delay=0
 MinJobAge=5
 ReturnToService=2
+SlurmdParameters=config_overrides
 SlurmctldTimeout=30
 SlurmdTimeout=30
 InactiveLimit=0

@@ -211,6 +211,23 @@ func fakeTrainer(args []string) int {
 	if mode == "slow" {
 		time.Sleep(200 * time.Millisecond)
 	}
+	if dir := os.Getenv("STAMP_DIR"); dir != "" {
+		// When the run was going, by the trainer's own clock, to measure
+		// how many ran at once.
+		start := time.Now()
+		time.Sleep(400 * time.Millisecond)
+		os.WriteFile(filepath.Join(dir, os.Getenv("KXRUN_RUN_NAME")), fmt.Appendf(nil, "%d %d", start.UnixNano(), time.Now().UnixNano()), 0o644)
+	}
+	if mode == "hang-once" {
+		// Hangs on its first try (until killed), succeeds on the next.
+		tried := filepath.Join(os.Getenv("TRY_DIR"), os.Getenv("KXRUN_RUN_NAME"))
+		if _, err := os.Stat(tried); err != nil {
+			os.WriteFile(tried, nil, 0o644)
+			mode = "hang-tree"
+		} else {
+			mode = "ok"
+		}
+	}
 	if v := os.Getenv("KXRUN_VARIANT"); mode == "by-variant" && strings.HasPrefix(v, "+") {
 		mode = v[1:] // +nan behaves as nan, and so on
 	}
@@ -232,7 +249,8 @@ func fakeTrainer(args []string) int {
 		if mode == "ignore-term" {
 			signal.Ignore(syscall.SIGTERM)
 		}
-		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), nil, 0o644)
+		// The Slurm job it runs in, if any: a test may cancel that job.
+		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), []byte(os.Getenv("SLURM_JOB_ID")), 0o644)
 		if mode == "hang-tree" {
 			exec.Command(os.Args[0], "hang-leaf").Start()
 		}
