@@ -426,6 +426,15 @@ func TestSlurmInterrupt(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitFor(t, "two trainers running", 30*time.Second, func() bool { return len(pidFiles(s.pids)) >= 2 })
+			if mode == "array" {
+				// kxrun status shows the jobs as squeue last saw them: two
+				// running, one waiting for the array's throttle.
+				var status string
+				waitFor(t, "kxrun status to show the jobs", 10*time.Second, func() bool {
+					status, _ = s.run("status", "--dir", "exp")
+					return strings.Count(status, " running on ") == 2 && strings.Count(status, " pending (JobArrayTaskLimit): ") == 1
+				})
+			}
 			cmd.Process.Signal(syscall.SIGINT)
 			if code := exitStatus(t, cmd.Wait()); code != exitInterrupted {
 				t.Errorf("exit status %d, want %d\n%s", code, exitInterrupted, out)
