@@ -10,10 +10,10 @@ import (
 
 // Job is one process to run.
 type Job struct {
-	Name    string       // the run's name, for messages and cluster job listings
+	Name string // the run's name, for messages and cluster job listings
 	// Index is the run's position in the sweep: an executor that is given
 	// many jobs at once submits them in this order.
-	Index int
+	Index   int
 	Command plan.Command // placeholders already expanded
 	Dir     string
 	Env     []string // the complete environment of the child
