@@ -433,10 +433,11 @@ func (s *Slurm) ensureWorkers() {
 	}
 }
 
-// collectExits finishes the tasks whose exit file has arrived. Those
-// found in the same look are handed over in the order they ended, a
-// moment apart, so that runs that ended one after the other are logged
-// (and numbered) in that order, as the local executor would.
+// collectExits finishes the tasks whose exit file has arrived, in the
+// order they ended. With one run at a time, those found in the same look
+// are handed over a moment apart, so that they are logged (and numbered)
+// in the order they ran, as the local executor would; with more, the
+// order of runs ending together is a race anyway.
 func (s *Slurm) collectExits() {
 	if len(s.active) == 0 {
 		return
@@ -471,11 +472,18 @@ func (s *Slurm) collectExits() {
 		return strings.Compare(a.t.name, b.t.name)
 	})
 	for i, d := range done {
-		if i > 0 {
+		if i > 0 && s.oneAtATime() {
 			time.Sleep(handOverGap)
 		}
 		s.completeWith(d.t, d.e)
 	}
+}
+
+func (s *Slurm) oneAtATime() bool {
+	if s.workersMode() && s.Settings.Workers > 0 {
+		return s.Settings.Workers == 1
+	}
+	return s.Jobs <= 1
 }
 
 // handOverGap separates the hand-over of runs found ended together.
