@@ -10,7 +10,9 @@
 //	                              moved into the records (read, never written)
 //	reports/                      markdown summaries
 //	.lock                         held (flock) around every change
-//	.work/                        staging areas of runs in progress
+//	.work/                        staging areas of runs in progress, and the
+//	                              exchange directories of sweeps on Slurm
+//	                              (tasks, queue, exit files: see Exchange)
 //
 // Durability: every file is written under a temporary name and renamed
 // into place. A run's files are all in place and made durable by one sync

@@ -11,13 +11,22 @@ import (
 	"github.com/kxrun/kxrun/tracker"
 )
 
+// checkSlurm refuses what cannot go to Slurm, before anything is written;
+// a dry run needs no sbatch.
+func checkSlurm(gpus []int, dryRun bool) error {
+	if len(gpus) > 0 {
+		return usagef(`on Slurm ask for GPUs with slurm: {gres: "gpu:1"} and drop gpus`, "gpus shares this machine's GPUs out: it does not apply to executor slurm")
+	}
+	if _, err := exec.LookPath("sbatch"); err != nil && !dryRun {
+		return usagef("run kxrun where sbatch works (a login node of the cluster), or use --executor local",
+			"executor slurm: sbatch is not on PATH")
+	}
+	return nil
+}
+
 // newSlurmExecutor sets up the Slurm executor of a sweep: its exchange
 // directory in the tracker, and the kxrun program its jobs run.
 func newSlurmExecutor(tr *tracker.Tracker, p *plan.Plan, jobs int) (runner.Executor, func(), error) {
-	if _, err := exec.LookPath("sbatch"); err != nil {
-		return nil, nil, usagef("run kxrun where sbatch works (a login node of the cluster), or use --executor local",
-			"executor slurm: sbatch is not on PATH")
-	}
 	self, err := selfPath()
 	if err != nil {
 		return nil, nil, err

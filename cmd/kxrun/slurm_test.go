@@ -524,3 +524,23 @@ func TestSlurmFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestSlurmWithoutSbatch needs no cluster: where sbatch is missing,
+// executor slurm is a usage error and nothing runs.
+func TestSlurmWithoutSbatch(t *testing.T) {
+	bin, _ := installCommands(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "plan.yaml"), []byte("name: nb\ncommand: [faketrainer]\nbase_features: [a]\nexecutor: slurm\n"), 0o644)
+	cmd := exec.Command(filepath.Join(bin, "kxrun"), "ablation", "plan.yaml")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "PATH="+bin, "GORACE=atexit_sleep_ms=0")
+	out, err := cmd.CombinedOutput()
+	if code := exitStatus(t, err); code != exitUsage {
+		t.Errorf("exit status %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(string(out), "executor slurm: sbatch is not on PATH") {
+		t.Errorf("output does not say sbatch is missing:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "experiments", "runs.csv")); err == nil {
+		t.Error("runs.csv was written")
+	}
+}

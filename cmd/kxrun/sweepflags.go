@@ -48,10 +48,6 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	if err != nil {
 		return nil, err
 	}
-	tr, err := tracker.Open(g.Dir)
-	if err != nil {
-		return nil, err
-	}
 	jobs := p.Jobs
 	if g.JobsSet || jobs == 0 {
 		jobs = g.Jobs
@@ -69,22 +65,27 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	if len(gpus) > 0 {
 		jobs = min(jobs, len(gpus)*max(perGPU, 1))
 	}
-	s := &sweepSetup{close: func() {}}
-	var exe runner.Executor = &runner.Local{Hard: g.hard}
-	closeExe := func() {}
-	switch executor := cmp.Or(f.Executor, p.Executor, plan.ExecutorLocal); executor {
+	executor := cmp.Or(f.Executor, p.Executor, plan.ExecutorLocal)
+	switch executor {
 	case plan.ExecutorLocal:
 	case plan.ExecutorSlurm:
-		if len(gpus) > 0 {
-			return nil, usagef("on Slurm ask for GPUs with slurm: {gres: \"gpu:1\"} and drop gpus", "gpus shares this machine's GPUs out: it does not apply to executor slurm")
-		}
-		if !f.DryRun {
-			if exe, closeExe, err = newSlurmExecutor(tr, p, jobs); err != nil {
-				return nil, err
-			}
+		if err := checkSlurm(gpus, f.DryRun); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, usagef("--executor local or --executor slurm", "unknown executor %q", executor)
+	}
+	tr, err := tracker.Open(g.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &sweepSetup{close: func() {}}
+	var exe runner.Executor = &runner.Local{Hard: g.hard}
+	closeExe := func() {}
+	if executor == plan.ExecutorSlurm && !f.DryRun {
+		if exe, closeExe, err = newSlurmExecutor(tr, p, jobs); err != nil {
+			return nil, err
+		}
 	}
 	s.opts = study.Options{
 		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
