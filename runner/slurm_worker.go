@@ -38,6 +38,8 @@ type Exchange interface {
 	Done(worker, name string)
 	Requeue(worker string) ([]string, error)
 	Claims() (map[string]string, error)
+	CloseQueue() error
+	QueueClosed() bool
 	Pending() (int, error)
 	WriteJobs(data []byte) error
 }
@@ -156,7 +158,7 @@ func (w *Worker) RunTask(ctx context.Context, name string) (int, error) {
 	if err != nil {
 		return 2, fmt.Errorf("open the log of task %s: %w", name, err)
 	}
-	defer log.Close()
+	defer log.Close() // on the early returns; closing twice is harmless
 	var kept []string
 	for _, kv := range t.Env {
 		if k, _, _ := strings.Cut(kv, "="); !isNodeVar(k) {
@@ -193,7 +195,9 @@ func (w *Worker) RunTask(ctx context.Context, name string) (int, error) {
 	if out.ResultLineErr != nil {
 		e.ResultLineErr = out.ResultLineErr.Error()
 	}
-	if err := log.Sync(); err != nil {
+	// Closed before the exit file is written: on a network file system,
+	// closing is what makes the log's content visible to kxrun's machine.
+	if err := log.Close(); err != nil {
 		return 2, fmt.Errorf("log of task %s: %w", name, err)
 	}
 	data, _ = json.Marshal(e)
@@ -210,7 +214,7 @@ func (w *Worker) RunTask(ctx context.Context, name string) (int, error) {
 }
 
 // RunQueue takes tasks from the queue one at a time until it has been
-// empty for Linger or ctx is cancelled.
+// empty for Linger (or empty and closed), or ctx is cancelled.
 func (w *Worker) RunQueue(ctx context.Context) error {
 	id := jobKey()
 	idle := time.Now()
@@ -220,7 +224,7 @@ func (w *Worker) RunQueue(ctx context.Context) error {
 			return fmt.Errorf("claim a task: %w", err)
 		}
 		if !ok {
-			if time.Since(idle) >= w.Linger {
+			if time.Since(idle) >= w.Linger || w.Exchange.QueueClosed() {
 				return nil
 			}
 			select {

@@ -21,6 +21,7 @@ import (
 //	tasks/<name>.json          one attempt of a run: command, dir, env
 //	queue/pending/<name>       tasks no worker has claimed
 //	queue/claimed/<worker>/<name>
+//	queue/closed               no more tasks will come
 //	queue.lock                 held (flock) while claiming or requeueing
 //	out/<name>.log             stdout and stderr of the task
 //	exit/<name>.json           how the task ended, written atomically last
@@ -252,6 +253,18 @@ func (x *Exchange) Claims() (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// CloseQueue tells the workers that no more tasks will come: they exit
+// once the queue is empty instead of waiting on it.
+func (x *Exchange) CloseQueue() error {
+	return createFile(x.path("queue", "closed"), nil, 0o644)
+}
+
+// QueueClosed reports whether CloseQueue was called.
+func (x *Exchange) QueueClosed() bool {
+	_, err := os.Stat(x.path("queue", "closed"))
+	return err == nil
 }
 
 // Pending counts the tasks no worker has claimed.

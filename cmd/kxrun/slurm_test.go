@@ -72,6 +72,14 @@ func newSlurmSweep(t *testing.T, plan string) *slurmSweep {
 		t.Fatal(err)
 	}
 	s.env = append(env, "PATH="+path, "TRY_DIR="+filepath.Join(s.dir, "tries"))
+	// Whatever a failed test leaves in the queue goes.
+	if name, ok := strings.CutPrefix(strings.SplitN(plan, "\n", 2)[0], "name: "); ok {
+		t.Cleanup(func() {
+			c := exec.Command("scancel", "--name=kxrun-"+name)
+			c.Env = s.env
+			c.Run()
+		})
+	}
 	return s
 }
 
@@ -81,6 +89,12 @@ func (s *slurmSweep) command(args ...string) (*exec.Cmd, *strings.Builder) {
 	cmd.Dir, cmd.Env = s.dir, s.env
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// A test that fails half-way must not leave kxrun (and its jobs) behind.
+	s.t.Cleanup(func() {
+		if cmd.Process != nil && cmd.ProcessState == nil {
+			cmd.Process.Signal(syscall.SIGTERM)
+		}
+	})
 	return cmd, &out
 }
 
@@ -146,8 +160,10 @@ func pidFiles(dir string) map[int]string {
 	out := map[int]string{}
 	for _, e := range entries {
 		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
-			out[pid] = string(data)
+			// A file still empty is being written: the next look has it.
+			if data, _ := os.ReadFile(filepath.Join(dir, e.Name())); len(data) > 0 {
+				out[pid] = string(data)
+			}
 		}
 	}
 	return out
@@ -317,34 +333,39 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "two trainers running", 30*time.Second, func() bool { return len(pidFiles(s.pids)) >= 2 })
-	var job string
-	for _, j := range pidFiles(s.pids) {
-		job = j
-		break
-	}
-	// The trainer sees SLURM_JOB_ID, the array task's own job id.
-	scancel := exec.Command("scancel", job)
-	scancel.Env = s.env
-	if b, err := scancel.CombinedOutput(); err != nil {
-		t.Fatalf("scancel %s: %v %s", job, err, b)
-	}
-	// The other run hangs too: cancel it the same way once its retry is
-	// going, so the sweep ends.
-	waitFor(t, "a retry", 60*time.Second, func() bool {
-		entries, _ := os.ReadDir(filepath.Join(s.dir, "tries"))
-		return len(entries) == 2 && len(pidFiles(s.pids)) >= 3
-	})
-	for _, j := range pidFiles(s.pids) {
-		if j != job {
-			c := exec.Command("scancel", j)
-			c.Env = s.env
-			c.Run()
-			break
+	// Only first tries hang (and write pid files): cancel the job of each
+	// as it appears, until kxrun is done.
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	cancelled := map[string]bool{}
+	deadline := time.After(90 * time.Second)
+	for waiting := true; waiting; {
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("kxrun: %v\n%s", err, out)
+			}
+			waiting = false
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatalf("kxrun still running after 90 s; cancelled %v\n%s", cancelled, out)
+		case <-time.After(100 * time.Millisecond):
+			for _, job := range pidFiles(s.pids) {
+				if cancelled[job] {
+					continue
+				}
+				cancelled[job] = true
+				// The trainer sees SLURM_JOB_ID, the array task's own id.
+				c := exec.Command("scancel", job)
+				c.Env = s.env
+				if b, err := c.CombinedOutput(); err != nil {
+					t.Errorf("scancel %s: %v %s", job, err, b)
+				}
+			}
 		}
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("kxrun: %v\n%s", err, out)
+	if len(cancelled) != 2 {
+		t.Errorf("cancelled %d jobs, want 2 (one per run's first try): %v", len(cancelled), cancelled)
 	}
 	rows, recs := s.rows("exp")
 	if len(rows) != 2 {
