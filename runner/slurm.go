@@ -107,6 +107,9 @@ const (
 	cancelWait = 30 * time.Second
 	// WorkerLinger is how long a worker waits on an empty queue.
 	WorkerLinger = 2 * time.Second
+	// maxRequeues bounds how often a run whose worker died is given to
+	// another: a run that makes its worker die (out of memory) fails.
+	maxRequeues = 3
 )
 
 // InFlight hands every run to Slurm at once (up to maxInFlight): the
@@ -143,8 +146,8 @@ func (s *Slurm) Execute(ctx context.Context, job Job) Outcome {
 	}
 }
 
-// Close cancels the worker jobs still waiting on an empty queue, waits
-// until Slurm has none of this sweep's jobs left, and stops the monitor.
+// Close tells the idle workers to leave, cancels what is left, waits until
+// Slurm lists none of the sweep's jobs, and stops the monitor.
 func (s *Slurm) Close() {
 	if s.reqs == nil {
 		return
@@ -721,10 +724,21 @@ func (s *Slurm) noticeLost(now time.Time) {
 				continue
 			}
 			t.requeued++
+			says := fmt.Sprintf("worker job %s on %s ended (%s%s) during this run", id, firstNonEmpty(w.node, "?"), w.endState, s.slurmSays(id))
+			if t.requeued >= maxRequeues {
+				// The run itself may be what kills its workers (memory).
+				if ok, _ := s.Exchange.Unqueue(name); ok {
+					out := Outcome{ExitCode: -1, Start: t.queued, End: now, TimedOut: w.endState == "TIMEOUT"}
+					out.Lost = fmt.Sprintf("lost with its worker %d times; the last time %s", t.requeued, says)
+					t.requeued-- // tries given to another worker: this one is the attempt itself
+					out.Details = s.details(t, id, "", "", w.node, w.endState)
+					s.finish(t, out)
+					continue
+				}
+			}
 			t.state, t.reason = "QUEUED", "its worker was lost"
 			if t.job.Log != nil {
-				fmt.Fprintf(t.job.Log, "\n--- kxrun: worker job %s on %s ended (%s%s) during this run; it goes to another worker ---\n",
-					id, firstNonEmpty(w.node, "?"), w.endState, s.slurmSays(id))
+				fmt.Fprintf(t.job.Log, "\n--- kxrun: %s; it goes to another worker ---\n", says)
 			}
 		}
 		delete(s.workers, id)

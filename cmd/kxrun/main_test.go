@@ -243,6 +243,10 @@ func fakeTrainer(args []string) int {
 		return 0
 	case "hang":
 		select {}
+	case "kill-parent":
+		// Kills what started it (kxrun, or kxrun's worker in a Slurm job).
+		syscall.Kill(os.Getppid(), syscall.SIGKILL)
+		select {}
 	case "hang-tree", "hang-leaf", "ignore-term":
 		// Records its pid so a test can check it is gone afterwards; the
 		// tree version also leaves a grandchild.

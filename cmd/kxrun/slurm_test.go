@@ -523,6 +523,20 @@ func TestSlurmFailures(t *testing.T) {
 			t.Errorf("runs (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("kills-its-worker", func(t *testing.T) {
+		t.Parallel()
+		// A run that brings its worker down (as one running out of memory
+		// would) is given to another worker, but not forever.
+		s := newSlurmSweep(t, "name: kw\ncommand: [faketrainer, kill-parent]\nexecutor: slurm\nseeds: [1]\nbase_features: [a]\nslurm: {poll: 1, mode: workers}\n")
+		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
+		if code != exitRunsFailed {
+			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
+		}
+		rows, recs := s.rows("exp")
+		if len(rows) != 1 || rows[0].Status != "failed" || !strings.Contains(rows[0].Reason, "lost with its worker 3 times") || recs[rows[0].RunID].Attempts != 3 {
+			t.Errorf("want the run failed after 3 workers were lost, got %+v", rows)
+		}
+	})
 	t.Run("not-shared", func(t *testing.T) {
 		t.Parallel()
 		s := newSlurmSweep(t, "name: ns\ncommand: [faketrainer]\nexecutor: slurm\nseeds: [1, 2]\nbase_features: [a]\nslurm: {poll: 1}\n")
