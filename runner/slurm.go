@@ -976,6 +976,10 @@ func (s *Slurm) stopIdleWorkers() {
 	}
 }
 
+// WorkerRun stands for the run of a worker job in a ClusterJob: it takes
+// runs from the queue.
+const WorkerRun = "(worker)"
+
 // ClusterJob is a job as `kxrun status` shows it.
 type ClusterJob struct {
 	Run    string `json:"run,omitempty"`
@@ -993,7 +997,7 @@ func (s *Slurm) publish() {
 	}
 	for id, w := range s.workers {
 		if w.endedAt.IsZero() {
-			jobs = append(jobs, ClusterJob{Run: "(worker)", JobID: id, State: w.state, Reason: w.reason, Node: w.node})
+			jobs = append(jobs, ClusterJob{Run: WorkerRun, JobID: id, State: w.state, Reason: w.reason, Node: w.node})
 		}
 	}
 	slices.SortFunc(jobs, func(a, b ClusterJob) int { return strings.Compare(a.JobID+a.Run, b.JobID+b.Run) })

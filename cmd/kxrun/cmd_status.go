@@ -72,16 +72,31 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		}
 		fmt.Fprintf(opts.stdout, "%s of %s (%s), pid %d, started %s ago\n", s.Command, s.Plan, s.PlanFile, s.PID,
 			now.Sub(s.Started).Round(time.Second))
+		// On Slurm every run is handed over at once: what runs is what
+		// squeue says.
+		jobs := clusterJobs(tr, []*tracker.SweepStatus{s})[s.PID]
+		running := len(s.Running)
+		if jobs != nil {
+			running = 0
+			for _, j := range jobs {
+				if j.State == "RUNNING" && j.Run != runner.WorkerRun {
+					running++
+				}
+			}
+		}
 		fmt.Fprintf(opts.stdout, "  %d/%d done (%d cached), %d running, %d failed, ETA %s",
-			s.Done, s.Total, s.Cached, len(s.Running), s.Failed, progress.ETA(s.Total-s.Done, fresh, busy, s.Jobs))
+			s.Done, s.Total, s.Cached, running, s.Failed, progress.ETA(s.Total-s.Done, fresh, busy, s.Jobs))
 		if s.Best != nil {
 			fmt.Fprintf(opts.stdout, ", best %.5f", *s.Best)
 		}
 		fmt.Fprintln(opts.stdout)
+		if jobs != nil {
+			printClusterJobs(opts.stdout, jobs)
+			continue
+		}
 		for _, r := range s.Running {
 			fmt.Fprintf(opts.stdout, "  running %s for %s\n", r.Name, now.Sub(r.Started).Round(time.Second))
 		}
-		printClusterJobs(opts.stdout, clusterJobs(tr, []*tracker.SweepStatus{s})[s.PID])
 	}
 	return nil
 }
