@@ -578,12 +578,20 @@ func terminal(state string) bool {
 // squeue asks about jobs (ids of arrays or of ordinary jobs) in one call,
 // finished ones included while Slurm still remembers them (MinJobAge).
 func (s *Slurm) squeue(ids []string, states string) (map[string]queueEntry, error) {
-	out, err := exec.Command(s.tool("squeue"), "--noheader", "--array", "--states="+states,
-		"--jobs="+strings.Join(ids, ","), "--format=%i|%T|%r|%N").Output()
-	if err != nil {
-		return nil, fmt.Errorf("squeue: %w", err)
-	}
+	cmd := exec.Command(s.tool("squeue"), "--noheader", "--array", "--states="+states,
+		"--jobs="+strings.Join(ids, ","), "--format=%i|%T|%r|%N")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	entries := map[string]queueEntry{}
+	if err != nil {
+		// When every job asked about is gone (past MinJobAge), squeue
+		// fails instead of listing nothing.
+		if strings.Contains(stderr.String(), "Invalid job id specified") {
+			return entries, nil
+		}
+		return nil, fmt.Errorf("squeue: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.SplitN(sc.Text(), "|", 4)

@@ -253,8 +253,14 @@ func fakeTrainer(args []string) int {
 		if mode == "ignore-term" {
 			signal.Ignore(syscall.SIGTERM)
 		}
-		// The Slurm job it runs in, if any: a test may cancel that job.
-		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), []byte(os.Getenv("SLURM_JOB_ID")), 0o644)
+		// The Slurm job it runs in, if any, for a test to cancel: an array
+		// task by its own name (the last task's SLURM_JOB_ID is the
+		// array's, which scancel takes for the whole array).
+		job := os.Getenv("SLURM_JOB_ID")
+		if a := os.Getenv("SLURM_ARRAY_JOB_ID"); a != "" {
+			job = a + "_" + os.Getenv("SLURM_ARRAY_TASK_ID")
+		}
+		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), []byte(job), 0o644)
 		if mode == "hang-tree" {
 			exec.Command(os.Args[0], "hang-leaf").Start()
 		}

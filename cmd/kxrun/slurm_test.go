@@ -39,7 +39,15 @@ func slurmEnv(t *testing.T) []string {
 	sinfo.Env = env
 	out, err := sinfo.CombinedOutput()
 	states := strings.Fields(string(out))
-	if err != nil || !slices.ContainsFunc(states, func(s string) bool { return s == "idle" || s == "mix" || s == "alloc" }) {
+	up := func(s string) bool {
+		for _, ok := range []string{"idle", "mix", "alloc", "comp"} {
+			if strings.HasPrefix(s, ok) {
+				return true
+			}
+		}
+		return false
+	}
+	if err != nil || !slices.ContainsFunc(states, up) {
 		msg := fmt.Sprintf("no Slurm cluster answers (sinfo: %v %s): start one with `sudo scripts/slurm-cluster.sh start` and `eval \"$(scripts/slurm-cluster.sh env)\"`, then run the tests again", err, strings.TrimSpace(string(out)))
 		if os.Getenv("KXRUN_SLURM_CONF") != "" {
 			t.Fatal(msg) // a cluster was promised (.ci/run starts one)
@@ -348,6 +356,7 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 			waiting = false
 		case <-deadline:
 			cmd.Process.Kill()
+			<-exited
 			t.Fatalf("kxrun still running after 90 s; cancelled %v\n%s", cancelled, out)
 		case <-time.After(100 * time.Millisecond):
 			for _, job := range pidFiles(s.pids) {
@@ -355,7 +364,6 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 					continue
 				}
 				cancelled[job] = true
-				// The trainer sees SLURM_JOB_ID, the array task's own id.
 				c := exec.Command("scancel", job)
 				c.Env = s.env
 				if b, err := c.CombinedOutput(); err != nil {
