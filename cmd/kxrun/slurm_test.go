@@ -402,18 +402,26 @@ func TestSlurmWorkerKilled(t *testing.T) {
 	}
 	// One worker, one hanging run at a time: kill the worker each time.
 	killed := map[string]bool{}
+	killedIn := map[string]string{} // run -> the worker killed during it
 	for range 3 {
 		var job string
+		var pid int
 		waitFor(t, "a hanging run", 60*time.Second, func() bool {
-			for _, j := range pidFiles(s.pids) {
+			for p, j := range pidFiles(s.pids) {
 				if !killed[j] {
-					job = j
+					job, pid = j, p
 					return true
 				}
 			}
 			return false
 		})
 		killed[job] = true
+		env, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+		for _, kv := range strings.Split(string(env), "\x00") {
+			if name, ok := strings.CutPrefix(kv, "KXRUN_RUN_NAME="); ok {
+				killedIn[name] = job
+			}
+		}
 		c := exec.Command("scancel", job)
 		c.Env = s.env
 		if b, err := c.CombinedOutput(); err != nil {
@@ -432,8 +440,8 @@ func TestSlurmWorkerKilled(t *testing.T) {
 		if r.Status != "ok" || rec.Attempts != 2 || rec.Executor["slurm_requeued"] != "1" {
 			t.Errorf("%s: status %s, %d attempts, details %v; want ok after 2 attempts, requeued once", r.Name, r.Status, rec.Attempts, rec.Executor)
 		}
-		if killed[rec.Executor["slurm_job_id"]] {
-			t.Errorf("%s finished on the worker that was killed (%s)", r.Name, rec.Executor["slurm_job_id"])
+		if w := killedIn[r.Name]; w == "" || w == rec.Executor["slurm_job_id"] {
+			t.Errorf("%s: killed worker %q, finished on %q: want it finished on another", r.Name, w, rec.Executor["slurm_job_id"])
 		}
 	}
 	assertAllGone(t, s.pids)
