@@ -450,7 +450,7 @@ func TestSlurmWorkerKilled(t *testing.T) {
 	}
 }
 
-// TestSlurmInterrupt: Ctrl-C cancels every job with one scancel, records
+// TestSlurmInterrupt: Ctrl-C or SIGTERM cancels every job with one scancel, records
 // the runs cancelled, and leaves no job in the queue and no trainer
 // (grandchildren included) on the node.
 func TestSlurmInterrupt(t *testing.T) {
@@ -472,7 +472,13 @@ func TestSlurmInterrupt(t *testing.T) {
 					return strings.Count(status, " running on ") == 2 && strings.Count(status, " pending (JobArrayTaskLimit): ") == 1
 				})
 			}
-			cmd.Process.Signal(syscall.SIGINT)
+			// Ctrl-C for one mode, SIGTERM (what a scheduler or systemd
+			// sends) for the other: the same stop.
+			sig := syscall.SIGINT
+			if mode == "workers" {
+				sig = syscall.SIGTERM
+			}
+			cmd.Process.Signal(sig)
 			if code := exitStatus(t, cmd.Wait()); code != exitInterrupted {
 				t.Errorf("exit status %d, want %d\n%s", code, exitInterrupted, out)
 			}
