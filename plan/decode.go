@@ -261,6 +261,8 @@ var fields = map[string]fieldFunc{
 	"target":         func(d *decoder, p *Plan, k, v *yaml.Node) { p.Target = d.path("target", v) },
 	"folds":          func(d *decoder, p *Plan, k, v *yaml.Node) { p.Folds = d.path("folds", v) },
 	"adaptive":       (*decoder).adaptive,
+	"executor":       (*decoder).executor, // see slurm.go
+	"slurm":          (*decoder).slurm,
 }
 
 // fieldNames lists the known keys in the order the docs present them, for
@@ -269,7 +271,7 @@ var fieldNames = []string{
 	"name", "competition", "metric", "direction", "model", "command", "workdir",
 	"env", "jobs", "timeout", "retries", "seeds", "base_features",
 	"feature_groups", "techniques", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
-	"gpus", "per_gpu", "target", "folds", "adaptive",
+	"gpus", "per_gpu", "target", "folds", "adaptive", "executor", "slurm",
 }
 
 func (d *decoder) plan(root *yaml.Node) *Plan {

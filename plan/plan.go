@@ -80,8 +80,10 @@ type Plan struct {
 	Folds        string         // the fold index of each OOF row (.npy, relative to the workdir)
 	GPUs         []int
 	PerGPU       int       // runs sharing one GPU, >= 1
-	Warnings     []*Error  // problems that do not stop the plan from running
 	Adaptive     *Adaptive // adaptive: settings; nil when absent
+	Executor     string    // ExecutorLocal or ExecutorSlurm; "" = not set (local)
+	Slurm        *Slurm    // the slurm block, nil when absent
+	Warnings     []*Error  // problems that do not stop the plan from running
 }
 
 // Defaults for keys the plan leaves out.

@@ -7,4 +7,11 @@
 // period), bounded concurrency, retries, and parsing the JSON result the
 // trainer prints or writes. It knows nothing of storage: callers pass hooks
 // that prepare a workspace for a run and record a finished one.
+//
+// Two executors run the commands: Local, as children of kxrun, and Slurm,
+// as tasks of a Slurm cluster's jobs (one job array per batch, or worker
+// jobs taking tasks from a queue). A Slurm job runs the task with Local
+// through `kxrun worker` (Worker) and writes an exit file on the shared
+// file system; the executor learns outcomes from those files and asks
+// squeue, in one call per poll interval, only about jobs that vanished.
 package runner

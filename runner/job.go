@@ -10,6 +10,10 @@ import (
 
 // Job is one process to run.
 type Job struct {
+	Name string // the run's name, for messages and cluster job listings
+	// Index is the run's position in the sweep: an executor that is given
+	// many jobs at once submits them in this order.
+	Index   int
 	Command plan.Command // placeholders already expanded
 	Dir     string
 	Env     []string // the complete environment of the child
@@ -38,6 +42,15 @@ type Outcome struct {
 	StderrTail      string
 	OutputBytes     int64
 	OutputAbandoned bool // a process outside the group held the output open
+	// Lost, when set, says why the job ended without telling how its
+	// command did (a cluster job that vanished): the run failed.
+	Lost string
+	// Requeued counts earlier tries of this job that a cluster executor
+	// lost and ran again on its own; each is counted as an attempt.
+	Requeued int
+	// Details are what the executor knows of where the job ran (job id,
+	// node, ...), recorded with the run; nil for the local executor.
+	Details map[string]string
 }
 
 // Duration is the wall time of the job.
@@ -47,6 +60,14 @@ func (o Outcome) Duration() time.Duration { return o.End.Sub(o.Start) }
 // executor (Slurm) can implement the same contract.
 type Executor interface {
 	Execute(ctx context.Context, job Job) Outcome
+}
+
+// Scheduler is an Executor that bounds how many jobs run at once itself,
+// as a cluster's scheduler does: Run hands it InFlight(jobs, runs) jobs at
+// once instead of jobs, so that it can submit them together.
+type Scheduler interface {
+	Executor
+	InFlight(jobs, runs int) int
 }
 
 const (

@@ -148,6 +148,9 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 		base = os.Environ()
 	}
 	jobs := max(opts.Jobs, 1)
+	if sch, ok := exe.(Scheduler); ok {
+		jobs = sch.InFlight(jobs, len(specs))
+	}
 	slots := newGPUSlots(opts.GPUs, opts.PerGPU)
 	if slots != nil {
 		jobs = min(jobs, cap(slots))
@@ -213,7 +216,7 @@ func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks 
 			fmt.Fprintf(ws.Log, "\n--- kxrun: attempt %d of %d (previous: %s) ---\n", attempt, spec.Retries+1, res.Reason)
 		}
 		res = attemptOnce(ctx, exe, base, spec, ws, hooks, attempt, gpu)
-		res.Attempts, res.GPU = attempt, gpu
+		res.Attempts, res.GPU = attempt+res.Outcome.Requeued, gpu
 		if res.Status != StatusFailed || ctx.Err() != nil {
 			break
 		}
@@ -235,6 +238,8 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 		hooks.Started(spec, attempt)
 	}
 	job := Job{
+		Name:    spec.Name,
+		Index:   spec.Index,
 		Command: res.Command,
 		Dir:     spec.Dir,
 		Env:     childEnv(base, spec, ws, gpu),
@@ -258,6 +263,8 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 // judge turns a process outcome into a status before the result is read.
 func judge(o Outcome, timeout time.Duration) (Status, string) {
 	switch {
+	case o.Lost != "":
+		return StatusFailed, o.Lost
 	case o.StartErr != nil:
 		return StatusFailed, fmt.Sprintf("could not start: %v", o.StartErr)
 	case o.TimedOut:

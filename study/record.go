@@ -29,7 +29,7 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 		Workdir: spec.Dir, Env: spec.Env, Signal: out.Signal, TimedOut: out.TimedOut,
 		StderrTail: out.StderrTail, OutputBytes: out.OutputBytes, ResultSource: res.ResultSource,
 		Attempts: res.Attempts, StartedAt: out.Start, FinishedAt: out.End,
-		DurationS: out.Duration().Seconds(), Version: Version, Techniques: spec.Techniques,
+		DurationS: out.Duration().Seconds(), Version: Version, Techniques: spec.Techniques, Executor: out.Details,
 	}
 	if rec.Date.IsZero() {
 		rec.Date = time.Now()
@@ -39,7 +39,7 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 	} else {
 		rec.Command = res.Command.Argv
 	}
-	if out.StartErr == nil && out.Signal == "" && !out.TimedOut && !out.Cancelled && !out.End.IsZero() {
+	if out.StartErr == nil && out.Lost == "" && out.Signal == "" && !out.TimedOut && !out.Cancelled && !out.End.IsZero() {
 		code := out.ExitCode
 		rec.ExitCode = &code
 	}

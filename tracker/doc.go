@@ -14,7 +14,9 @@
 //	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
 //	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	.lock                         held (flock) around every change
-//	.work/                        staging areas of runs in progress
+//	.work/                        staging areas of runs in progress, and the
+//	                              exchange directories of sweeps on Slurm
+//	                              (tasks, queue, exit files: see Exchange)
 //
 // Durability: every file is written under a temporary name and renamed
 // into place. A run's files are all in place and made durable by one sync

@@ -66,6 +66,9 @@ type Record struct {
 	Ensemble    *EnsembleInfo `json:"ensemble,omitempty"`    // a blend: how it was made
 	Submissions []Submission  `json:"submissions,omitempty"` // files written for the leaderboard
 	PrivateLB   *float64      `json:"private_lb,omitempty"`  // the private leaderboard score, once known
+	// Executor is where a cluster executor ran the run: Slurm job id,
+	// array index, node, final state.
+	Executor map[string]string `json:"executor,omitempty"`
 }
 
 // ImportOrigin records where an imported run came from.

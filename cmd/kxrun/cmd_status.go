@@ -1,13 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kxrun/kxrun/progress"
+	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -44,7 +49,11 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		if live == nil {
 			live = []*tracker.SweepStatus{}
 		}
-		return writeJSON(opts.stdout, map[string]any{"running": live})
+		doc := map[string]any{"running": live}
+		if jobs := clusterJobs(tr, live); len(jobs) > 0 {
+			doc["slurm_jobs"] = jobs
+		}
+		return writeJSON(opts.stdout, doc)
 	}
 	for _, s := range dead {
 		fmt.Fprintf(opts.stdout, "%s of %s (pid %d) stopped without finishing at %d/%d runs: run the same command again to finish what is missing\n",
@@ -63,15 +72,63 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		}
 		fmt.Fprintf(opts.stdout, "%s of %s (%s), pid %d, started %s ago\n", s.Command, s.Plan, s.PlanFile, s.PID,
 			now.Sub(s.Started).Round(time.Second))
+		// On Slurm every run is handed over at once: what runs is what
+		// squeue says.
+		jobs := clusterJobs(tr, []*tracker.SweepStatus{s})[s.PID]
+		running := len(s.Running)
+		if jobs != nil {
+			running = 0
+			for _, j := range jobs {
+				if j.State == "RUNNING" && j.Run != runner.WorkerRun {
+					running++
+				}
+			}
+		}
 		fmt.Fprintf(opts.stdout, "  %d/%d done (%d cached), %d running, %d failed, ETA %s",
-			s.Done, s.Total, s.Cached, len(s.Running), s.Failed, progress.ETA(s.Total-s.Done, fresh, busy, s.Jobs))
+			s.Done, s.Total, s.Cached, running, s.Failed, progress.ETA(s.Total-s.Done, fresh, busy, s.Jobs))
 		if s.Best != nil {
 			fmt.Fprintf(opts.stdout, ", best %.5f", *s.Best)
 		}
 		fmt.Fprintln(opts.stdout)
+		if jobs != nil {
+			printClusterJobs(opts.stdout, jobs)
+			continue
+		}
 		for _, r := range s.Running {
 			fmt.Fprintf(opts.stdout, "  running %s for %s\n", r.Name, now.Sub(r.Started).Round(time.Second))
 		}
 	}
 	return nil
+}
+
+// clusterJobs are the Slurm jobs of the sweeps, by pid, as their executor
+// last saw them in squeue.
+func clusterJobs(tr *tracker.Tracker, live []*tracker.SweepStatus) map[int][]runner.ClusterJob {
+	out := map[int][]runner.ClusterJob{}
+	for _, s := range live {
+		for _, data := range tr.ClusterJobs(s.PID) {
+			var doc struct {
+				Jobs []runner.ClusterJob `json:"jobs"`
+			}
+			if json.Unmarshal(data, &doc) == nil {
+				out[s.PID] = append(out[s.PID], doc.Jobs...)
+			}
+		}
+	}
+	return out
+}
+
+// printClusterJobs lists a sweep's Slurm jobs: running ones with their
+// node, pending ones with the reason Slurm gives.
+func printClusterJobs(w io.Writer, jobs []runner.ClusterJob) {
+	for _, j := range jobs {
+		where := ""
+		switch {
+		case j.Node != "" && j.State == "RUNNING":
+			where = " on " + j.Node
+		case j.Reason != "" && j.Reason != "None":
+			where = " (" + j.Reason + ")"
+		}
+		fmt.Fprintf(w, "  slurm %-10s %s%s: %s\n", cmp.Or(j.JobID, "-"), strings.ToLower(cmp.Or(j.State, "queued")), where, j.Run)
+	}
 }

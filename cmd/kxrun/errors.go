@@ -59,9 +59,12 @@ func exitCode(err error) int {
 	var pe *plan.ErrorList
 	var unknown *tracker.UnknownRunError
 	var ambiguous *tracker.AmbiguousRunError
+	var status *exitStatusError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &status):
+		return status.code
 	case errors.Is(err, runner.ErrInterrupted):
 		return exitInterrupted
 	case errors.Is(err, errRunsFailed):
@@ -77,8 +80,8 @@ func exitCode(err error) int {
 // printError writes an error for people: what went wrong, then what to do.
 func printError(w io.Writer, err error) {
 	switch {
-	case errors.Is(err, errRunsFailed):
-		return // the summary already said which runs failed and why
+	case errors.Is(err, errRunsFailed), errors.As(err, new(*exitStatusError)):
+		return // the summary (or the run's log) already said why
 	case errors.Is(err, runner.ErrInterrupted):
 		fmt.Fprintln(w, "kxrun: interrupted; runs that finished are logged, cancelled ones are recorded as cancelled.")
 		return

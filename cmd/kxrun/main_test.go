@@ -214,6 +214,23 @@ func fakeTrainer(args []string) int {
 	if d, err := time.ParseDuration(os.Getenv("FAKE_SLEEP")); err == nil {
 		time.Sleep(d) // a training time, in any mode
 	}
+	if dir := os.Getenv("STAMP_DIR"); dir != "" {
+		// When the run was going, by the trainer's own clock, to measure
+		// how many ran at once.
+		start := time.Now()
+		time.Sleep(400 * time.Millisecond)
+		os.WriteFile(filepath.Join(dir, os.Getenv("KXRUN_RUN_NAME")), fmt.Appendf(nil, "%d %d", start.UnixNano(), time.Now().UnixNano()), 0o644)
+	}
+	if mode == "hang-once" {
+		// Hangs on its first try (until killed), succeeds on the next.
+		tried := filepath.Join(os.Getenv("TRY_DIR"), os.Getenv("KXRUN_RUN_NAME"))
+		if _, err := os.Stat(tried); err != nil {
+			os.WriteFile(tried, nil, 0o644)
+			mode = "hang-tree"
+		} else {
+			mode = "ok"
+		}
+	}
 	if v := os.Getenv("KXRUN_VARIANT"); mode == "by-variant" && strings.HasPrefix(v, "+") {
 		mode = v[1:] // +nan behaves as nan, and so on
 	}
@@ -229,13 +246,24 @@ func fakeTrainer(args []string) int {
 		return 0
 	case "hang":
 		select {}
+	case "kill-parent":
+		// Kills what started it (kxrun, or kxrun's worker in a Slurm job).
+		syscall.Kill(os.Getppid(), syscall.SIGKILL)
+		select {}
 	case "hang-tree", "hang-leaf", "ignore-term":
 		// Records its pid so a test can check it is gone afterwards; the
 		// tree version also leaves a grandchild.
 		if mode == "ignore-term" {
 			signal.Ignore(syscall.SIGTERM)
 		}
-		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), nil, 0o644)
+		// The Slurm job it runs in, if any, for a test to cancel: an array
+		// task by its own name (the last task's SLURM_JOB_ID is the
+		// array's, which scancel takes for the whole array).
+		job := os.Getenv("SLURM_JOB_ID")
+		if a := os.Getenv("SLURM_ARRAY_JOB_ID"); a != "" {
+			job = a + "_" + os.Getenv("SLURM_ARRAY_TASK_ID")
+		}
+		os.WriteFile(filepath.Join(os.Getenv("PID_DIR"), strconv.Itoa(os.Getpid())), []byte(job), 0o644)
 		if mode == "hang-tree" {
 			exec.Command(os.Args[0], "hang-leaf").Start()
 		}

@@ -113,6 +113,7 @@ runs your own training command for each one concurrently, and logs every run
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
 	root.AddCommand(newUICmd(g))
 	root.AddCommand(newEnsembleCmd(g), newOOFCorrCmd(g), newSubmissionCmd(g), newSubmitCmd(g))
+	root.AddCommand(newWorkerCmd(g))
 	return root
 }
 

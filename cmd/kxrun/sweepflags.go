@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -17,10 +18,11 @@ import (
 
 // sweepFlags are shared by the commands that run plans.
 type sweepFlags struct {
-	Force  bool
-	DryRun bool
-	GPUs   []int
-	PerGPU int
+	Force    bool
+	DryRun   bool
+	GPUs     []int
+	PerGPU   int
+	Executor string
 }
 
 func (f *sweepFlags) bind(cmd *cobra.Command) {
@@ -29,6 +31,7 @@ func (f *sweepFlags) bind(cmd *cobra.Command) {
 	fl.BoolVar(&f.DryRun, "dry-run", false, "list every run as 'would run' or 'cached', run nothing")
 	fl.IntSliceVar(&f.GPUs, "gpus", nil, "GPU ids to share out, e.g. 0,1 (overrides the plan's gpus)")
 	fl.IntVar(&f.PerGPU, "per-gpu", 0, "runs at once per GPU (overrides the plan's per_gpu)")
+	fl.StringVar(&f.Executor, "executor", "", "where runs go: local or slurm (overrides the plan's executor)")
 }
 
 // sweepSetup is what a plan-running command needs to start a sweep.
@@ -42,10 +45,6 @@ type sweepSetup struct {
 // to out (stdout, or stderr with --json).
 func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Writer) (*sweepSetup, error) {
 	workdir, err := resolveWorkdir(p)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := tracker.Open(g.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -66,17 +65,39 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	if len(gpus) > 0 {
 		jobs = min(jobs, len(gpus)*max(perGPU, 1))
 	}
+	executor := cmp.Or(f.Executor, p.Executor, plan.ExecutorLocal)
+	switch executor {
+	case plan.ExecutorLocal:
+	case plan.ExecutorSlurm:
+		if err := checkSlurm(gpus, f.DryRun); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, usagef("--executor local or --executor slurm", "unknown executor %q", executor)
+	}
+	tr, err := tracker.Open(g.Dir)
+	if err != nil {
+		return nil, err
+	}
 	s := &sweepSetup{close: func() {}}
+	var exe runner.Executor = &runner.Local{Hard: g.hard}
+	closeExe := func() {}
+	if executor == plan.ExecutorSlurm && !f.DryRun {
+		if exe, closeExe, err = newSlurmExecutor(tr, p, jobs); err != nil {
+			return nil, err
+		}
+	}
 	s.opts = study.Options{
 		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
-		Executor: &runner.Local{Hard: g.hard}, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
+		Executor: exe, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
 	}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) && !f.DryRun {
 		live := progress.NewLive(out, jobs, p.Direction)
 		s.opts.Progress, s.opts.Events = live.Writer(), live
-		s.close = live.Close
+		s.close = func() { live.Close(); closeExe() }
 	} else {
 		s.opts.Events = progress.Plain{W: out}
+		s.close = closeExe
 	}
 	return s, nil
 }
