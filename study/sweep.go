@@ -117,9 +117,14 @@ func planSweep(opts Options, runs []plan.RunSpec) ([]Planned, map[string]string,
 	specs := specsOf(opts.Plan, runs, opts.Workdir, inputs)
 	done := map[string]*tracker.Row{}
 	if !opts.Force {
-		rows, _, err := opts.Tracker.Runs()
+		rows, warnings, err := opts.Tracker.Runs()
 		if err != nil {
 			return nil, nil, err
+		}
+		for _, w := range warnings {
+			if opts.Tracker.Warn != nil {
+				opts.Tracker.Warn(w)
+			}
 		}
 		for i := range rows {
 			if rows[i].Status == string(runner.StatusOK) && rows[i].Fingerprint != "" {

@@ -24,6 +24,7 @@ const summaryName = "summary.json"
 type summary struct {
 	Dev, Ino uint64
 	Size     int64
+	CRLF     bool // runs.csv's lines end in "\r\n"
 	MtimeNs  int64
 	LastNum  int
 	// CSV is the header and the rows named below, in runs.csv's encoding.
@@ -88,14 +89,14 @@ func (t *Tracker) Flush() error {
 // a cache.
 func (t *Tracker) saveSummary() {
 	fi := t.seen.info
-	if fi == nil || t.seen.index == nil || fi.Size() != t.seen.size {
+	if fi == nil || t.seen.header == nil || fi.Size() != t.seen.size {
 		return
 	}
 	dev, ino, mtime, ok := identity(fi)
 	if !ok {
 		return
 	}
-	s := summary{Dev: dev, Ino: ino, Size: t.seen.size, MtimeNs: mtime, LastNum: t.seen.lastNum, BaselineID: t.seen.baselineID}
+	s := summary{Dev: dev, Ino: ino, CRLF: t.seen.crlf, Size: t.seen.size, MtimeNs: mtime, LastNum: t.seen.lastNum, BaselineID: t.seen.baselineID}
 	var rows []Row
 	pos := func(r *Row) int {
 		if r == nil {
@@ -105,7 +106,7 @@ func (t *Tracker) saveSummary() {
 		return len(rows)
 	}
 	s.LastOK, s.FirstOK, s.Baseline = pos(t.seen.lastOK), pos(t.seen.firstOK), pos(t.seen.baseline)
-	s.CSV = string(encodeRows(rows, headerOf(t.seen.index), true))
+	s.CSV = string(encodeRows(rows, t.seen.header, true))
 	data, err := json.Marshal(s)
 	if err != nil {
 		return
@@ -150,7 +151,7 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 		return false
 	}
 	t.forget()
-	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = fi, p.index, s.Size, s.LastNum
+	t.seen.info, t.seen.header, t.seen.crlf, t.seen.size, t.seen.lastNum = fi, p.header, s.CRLF, s.Size, s.LastNum
 	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = lastOK, firstOK, baseline
 	return true
 }

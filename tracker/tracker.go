@@ -32,7 +32,8 @@ type Tracker struct {
 	// with the history).
 	seen struct {
 		info    os.FileInfo
-		index   map[string]int
+		header  []string // of runs.csv as it is on disk
+		crlf    bool
 		size    int64
 		lastNum int
 		// The runs a new run is compared with.
@@ -44,6 +45,10 @@ type Tracker struct {
 	// summaryBehind, that a commit since did not (see saveSummarySoon).
 	summarySaved  time.Time
 	summaryBehind bool
+
+	// Warn, when set, is told what a rewrite of runs.csv could not read
+	// (and kept as it was) or repaired.
+	Warn func(msg string)
 }
 
 // Neighbours are the runs a newly committed run is compared with.
@@ -63,7 +68,11 @@ const (
 )
 
 // Open opens the tracker in dir, creating its layout if needed.
-func Open(dir string) (*Tracker, error) {
+func Open(dir string) (*Tracker, error) { return OpenWarn(dir, nil) }
+
+// OpenWarn is Open with warn (may be nil) told what opening repaired and
+// what later rewrites could not read; see Tracker.Warn.
+func OpenWarn(dir string, warn func(msg string)) (*Tracker, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -73,11 +82,17 @@ func Open(dir string) (*Tracker, error) {
 			return nil, fmt.Errorf("create tracker %s: %w", dir, err)
 		}
 	}
-	t := &Tracker{Dir: abs}
+	t := &Tracker{Dir: abs, Warn: warn}
 	if err := t.ensureCSV(); err != nil {
 		return nil, err
 	}
 	t.removeStaleStages()
+	if err := t.recover(); err != nil {
+		return nil, err
+	}
+	if err := t.upgrade(); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -309,11 +324,14 @@ func (t *Tracker) appendRows(rows []Row) error {
 	if err != nil {
 		return err
 	}
-	header := Columns
-	if fi.Size() > 0 && t.seen.index != nil {
-		header = headerOf(t.seen.index)
+	header, crlf := Columns, false
+	if fi.Size() > 0 && t.seen.header != nil {
+		header, crlf = t.seen.header, t.seen.crlf
 	}
 	data := encodeRows(rows, header, fi.Size() == 0)
+	if crlf {
+		data = toCRLF(data)
+	}
 	if _, err := f.Write(data); err != nil {
 		_ = f.Truncate(fi.Size())
 		return fmt.Errorf("append to %s: %w", path, err)
@@ -349,7 +367,7 @@ func (t *Tracker) note(r *Row) {
 
 // forget makes the next refresh read runs.csv in full.
 func (t *Tracker) forget() {
-	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
+	t.seen.info, t.seen.header, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
 	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = nil, nil, nil
 }
 
@@ -378,12 +396,12 @@ func (t *Tracker) refresh(repair bool) error {
 		if err != nil {
 			return err
 		}
-		p, err = parseBody(data, t.seen.index, path, 0)
+		p, err = parseBody(data, t.seen.header, path, 0)
 		if err != nil {
 			return err
 		}
 		p.goodEnd += t.seen.size
-		p.index = t.seen.index
+		p.header, p.crlf = t.seen.header, t.seen.crlf
 		for i := range p.rows {
 			t.note(&p.rows[i])
 		}
@@ -410,7 +428,7 @@ func (t *Tracker) refresh(repair bool) error {
 		}
 		size = p.goodEnd
 	}
-	t.seen.info, t.seen.index, t.seen.size = fi, p.index, size
+	t.seen.info, t.seen.header, t.seen.crlf, t.seen.size = fi, p.header, p.crlf, size
 	return nil
 }
 

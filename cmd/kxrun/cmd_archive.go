@@ -37,7 +37,7 @@ func newArchiveCmd(g *globals, archive bool) *cobra.Command {
 }
 
 func runArchive(ctx context.Context, opts *archiveOptions) error {
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ a unique run name) and recomputes its CV-LB gap. 0.0 is a valid score;
 }
 
 func runLB(ctx context.Context, opts *lbOptions) error {
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 type logOptions struct {
@@ -78,7 +77,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 	if err != nil {
 		return err
 	}
-	tr, err := tracker.Open(opts.Dir)
+	tr, err := openTracker(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

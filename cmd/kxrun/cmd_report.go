@@ -131,7 +131,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 // openRuns opens an existing tracker and reads its runs, printing warnings
 // (a torn last row) to stderr.
 func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, error) {
-	tr, err := openExisting(dir)
+	tr, err := openExisting(dir, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,11 +147,17 @@ func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, er
 
 // openExisting opens a tracker that must already exist: a typo in --dir
 // should not silently create an empty tracker.
-func openExisting(dir string) (*tracker.Tracker, error) {
+func openExisting(dir string, stderr io.Writer) (*tracker.Tracker, error) {
 	if !tracker.Exists(dir) {
 		return nil, usagef("kxrun init, or pass --dir with the tracker directory (KXRUN_DIR)", "no tracker in %s", dir)
 	}
-	return tracker.Open(dir)
+	return openTracker(dir, stderr)
+}
+
+// openTracker opens (or creates) the tracker in dir; what it repairs or
+// cannot read is told on stderr.
+func openTracker(dir string, stderr io.Writer) (*tracker.Tracker, error) {
+	return tracker.OpenWarn(dir, func(msg string) { fmt.Fprintln(stderr, "warning:", msg) })
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -32,7 +32,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 }
 
 func runStatus(ctx context.Context, opts *statusOptions) error {
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/kxrun/kxrun/progress"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 // sweepFlags are shared by the commands that run plans.
@@ -45,7 +44,7 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	if err != nil {
 		return nil, err
 	}
-	tr, err := tracker.Open(g.Dir)
+	tr, err := openTracker(g.Dir, g.stderr)
 	if err != nil {
 		return nil, err
 	}
