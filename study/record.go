@@ -67,6 +67,9 @@ type resolvedConfig struct {
 	Timeout      string            `yaml:"timeout,omitempty"`
 	BaseFeatures []string          `yaml:"base_features"`
 	Params       map[string]any    `yaml:"params,omitempty"`
+	// Inputs are part of the fingerprint: without them, a run again from
+	// this config would miss the cache, and miss an edited train.py.
+	Inputs []string `yaml:"inputs,omitempty"`
 }
 
 // configOf is the resolved config of spec's run. body, when not nil, is
@@ -89,7 +92,7 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 	cfg := resolvedConfig{
 		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
-		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params,
+		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params, Inputs: p.Inputs,
 	}
 	if p.Command.IsShell() {
 		cfg.Command = p.Command.Shell

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,8 +134,20 @@ func planSweep(opts Options, runs []plan.RunSpec) ([]Planned, map[string]string,
 		}
 	}
 	planned := make([]Planned, len(specs))
+	var other []string
+	otherDir := ""
 	for i, s := range specs {
-		planned[i] = Planned{Spec: s, Cached: done[s.Fingerprint]}
+		c := done[s.Fingerprint]
+		// A run recorded under the other direction is not reused: a
+		// verdict over runs of two directions would mean nothing.
+		if c != nil && c.Direction != "" && c.Direction != string(opts.Plan.Direction) {
+			other, otherDir, c = append(other, c.RunID), c.Direction, nil
+		}
+		planned[i] = Planned{Spec: s, Cached: c}
+	}
+	if len(other) > 0 && opts.Tracker.Warn != nil {
+		opts.Tracker.Warn(fmt.Sprintf("%s is %s (metric %q), but %d cached run(s) were recorded as %s (%s): they are run again; if their direction was wrong, correct it with kxrun edit RUN --direction %s",
+			opts.Plan.Path, opts.Plan.Direction, opts.Plan.Metric, len(other), otherDir, abbreviateList(other, 5), opts.Plan.Direction))
 	}
 	return planned, inputs, nil
 }
@@ -447,3 +460,11 @@ func fmtGain(f float64) string {
 
 // IsInterrupted reports whether err means the sweep was interrupted.
 func IsInterrupted(err error) bool { return errors.Is(err, runner.ErrInterrupted) }
+
+// abbreviateList joins the first n items of list, saying how many more.
+func abbreviateList(list []string, n int) string {
+	if len(list) <= n {
+		return strings.Join(list, ", ")
+	}
+	return strings.Join(list[:n], ", ") + fmt.Sprintf(" and %d more", len(list)-n)
+}

@@ -65,7 +65,7 @@ previous run and the baseline.`,
 	f.StringVar(&opts.Notes, "notes", "", "free text")
 	f.StringVar(&opts.OOF, "oof", "", "out-of-fold predictions (.npy), copied into the tracker")
 	f.StringVar(&opts.Test, "test", "", "test predictions (.npy), copied into the tracker")
-	f.StringVar(&opts.Direction, "direction", "maximize", "maximize or minimize")
+	f.StringVar(&opts.Direction, "direction", "", "maximize or minimize (default: the metric's, e.g. minimize for rmse; else maximize)")
 	f.StringVar(&opts.Competition, "competition", "", "competition name")
 	f.Int64Var(&opts.Seed, "seed", 0, "the seed the run used")
 	f.BoolVar(&opts.JSON, "json", false, "print the logged run as JSON")

@@ -111,6 +111,7 @@ runs your own training command for each one concurrently, and logs every run
 		newArtifactCmd(g, "oof"), newArtifactCmd(g, "test"),
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
+	root.AddCommand(newEditCmd(g))
 	return root
 }
 
