@@ -318,7 +318,7 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 
 func findResult(runDir string, line []byte, lineErr error) ([]byte, string, error) {
 	path := filepath.Join(runDir, "result.json")
-	f, err := os.Open(path)
+	f, _, err := fileutil.OpenRegular(path)
 	switch {
 	case err == nil:
 		defer f.Close()
