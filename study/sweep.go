@@ -80,6 +80,7 @@ type sweep struct {
 	committer     *committer
 	// configBodies caches configBody by variant: all its runs share it.
 	configBodies map[string][]byte
+	claimed      []string // fingerprints this sweep claimed
 }
 
 // running is where a run that has not finished yet happens.
@@ -209,9 +210,23 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	}
 	s.committer = newCommitter(s)
 	restore := orchestrationProcs(opts.Jobs)
-	_, err = runner.Run(ctx, fresh, runner.Options{
-		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
-	}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
+	// Runs another process claimed are waited for and their results
+	// reused; those it did not make ok are claimed and run here.
+	mine, theirs := s.claim(fresh)
+	defer s.releaseAll()
+	for {
+		_, err = runner.Run(ctx, mine, runner.Options{
+			Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
+		}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
+		if err != nil || len(theirs) == 0 {
+			break
+		}
+		var left []*runner.Spec
+		if left, err = s.await(ctx, theirs); err != nil {
+			break
+		}
+		mine, theirs = s.claim(left)
+	}
 	// Runs that ended are logged even when the sweep was interrupted; a
 	// failed commit is the error that stopped it.
 	if cerr := s.committer.close(); cerr != nil {
@@ -467,4 +482,78 @@ func abbreviateList(list []string, n int) string {
 		return strings.Join(list, ", ")
 	}
 	return strings.Join(list[:n], ", ") + fmt.Sprintf(" and %d more", len(list)-n)
+}
+
+// claim claims the fingerprints of specs in the tracker: it returns those
+// this sweep now owns and those another live process is running.
+func (s *sweep) claim(specs []*runner.Spec) (mine, theirs []*runner.Spec) {
+	for _, sp := range specs {
+		owner, err := s.opts.Tracker.Claim(sp.Fingerprint, tracker.ClaimInfo{Name: sp.Name, Plan: sp.Plan})
+		if err != nil || owner == nil {
+			// A tracker where claims cannot be written still runs: the
+			// claim only saves duplicate work.
+			mine = append(mine, sp)
+			if err == nil {
+				s.mu.Lock()
+				s.claimed = append(s.claimed, sp.Fingerprint)
+				s.mu.Unlock()
+			}
+			continue
+		}
+		fmt.Fprintf(s.opts.Progress, "waiting  %s: pid %d on %s is running it (plan %s); its result will be reused\n", sp.Name, owner.PID, owner.Host, owner.Plan)
+		theirs = append(theirs, sp)
+	}
+	return mine, theirs
+}
+
+// releaseAll withdraws the claims left (of runs that never ended).
+func (s *sweep) releaseAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, fp := range s.claimed {
+		s.opts.Tracker.Release(fp)
+	}
+	s.claimed = nil
+}
+
+// await waits for the runs other processes claimed, reuses those they
+// logged ok and returns the others, to be run here.
+func (s *sweep) await(ctx context.Context, specs []*runner.Spec) ([]*runner.Spec, error) {
+	for _, sp := range specs {
+		if err := s.opts.Tracker.Wait(ctx, sp.Fingerprint); err != nil {
+			return nil, runner.ErrInterrupted
+		}
+	}
+	rows, _, err := s.opts.Tracker.Runs()
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]*tracker.Row{}
+	for i := range rows {
+		r := &rows[i]
+		if r.Status == string(runner.StatusOK) && r.Fingerprint != "" && (r.Direction == "" || r.Direction == string(s.opts.Plan.Direction)) {
+			done[r.Fingerprint] = r
+		}
+	}
+	var left []*runner.Spec
+	for _, sp := range specs {
+		row := done[sp.Fingerprint]
+		if row == nil {
+			left = append(left, sp)
+			continue
+		}
+		rec, err := s.opts.Tracker.Details(row.RunID)
+		if err != nil {
+			left = append(left, sp)
+			continue
+		}
+		rec.LBScore = row.LBScore
+		f := &Finished{Spec: sp, Record: rec, Cached: true}
+		s.mu.Lock()
+		s.finished[sp.Index] = f
+		s.noteScore(f)
+		s.report(f)
+		s.mu.Unlock()
+	}
+	return left, nil
 }
