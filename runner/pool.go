@@ -105,6 +105,8 @@ type Options struct {
 	// runs, and at most len(GPUs)*PerGPU runs go at once.
 	GPUs   []int
 	PerGPU int
+	// Stop, when closed, starts no more runs; those going finish.
+	Stop <-chan struct{}
 }
 
 // gpuSlots hands out GPUs, each at most perGPU times at once.
@@ -156,7 +158,7 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 	for range min(jobs, len(specs)) {
 		g.Go(func() error {
 			for i := range next {
-				if gctx.Err() != nil {
+				if gctx.Err() != nil || stopped(opts.Stop) {
 					continue // handed over as the sweep was stopped: never started
 				}
 				res, err := runOne(gctx, exe, base, specs[i], hooks, slots)
@@ -177,6 +179,8 @@ feed:
 		case next <- i:
 		case <-gctx.Done():
 			break feed // interrupted, or a hook failed: start no more
+		case <-opts.Stop:
+			break feed
 		}
 	}
 	close(next)
@@ -187,6 +191,15 @@ feed:
 		return results, ErrInterrupted
 	}
 	return results, nil
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks Hooks, slots gpuSlots) (*Result, error) {

@@ -36,6 +36,25 @@ type Options struct {
 	// GPUs and PerGPU share GPUs out as slots (plan keys gpus, per_gpu).
 	GPUs   []int
 	PerGPU int
+	// KeepGoing starts every run even when the first ones all failed the
+	// same way (see FailFastError).
+	KeepGoing bool
+}
+
+// failFastRuns is how many first runs failing alike stop a sweep.
+const failFastRuns = 3
+
+// FailFastError stops a sweep whose first runs all failed the same way
+// (a missing module, a wrong path): the rest would fail too. The runs that
+// ended are logged; no other run was started.
+type FailFastError struct {
+	Runs   int
+	Reason string
+	Left   int // runs not started
+}
+
+func (e *FailFastError) Error() string {
+	return fmt.Sprintf("the first %d runs all failed the same way, so the other %d were not started: %s", e.Runs, e.Left, e.Reason)
 }
 
 // Events hear about a sweep as it goes. Calls are serialised.
@@ -81,6 +100,12 @@ type sweep struct {
 	// configBodies caches configBody by variant: all its runs share it.
 	configBodies map[string][]byte
 	claimed      []string // fingerprints this sweep claimed
+	// The first fresh runs' reasons, for FailFastError; stop is closed
+	// when they all failed alike.
+	firstReasons []string
+	stop         chan struct{}
+	failFast     *FailFastError
+	fresh        int
 }
 
 // running is where a run that has not finished yet happens.
@@ -214,11 +239,13 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	// reused; those it did not make ok are claimed and run here.
 	mine, theirs := s.claim(fresh)
 	defer s.releaseAll()
+	s.stop, s.fresh = make(chan struct{}), len(fresh)
 	for {
 		_, err = runner.Run(ctx, mine, runner.Options{
 			Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
+			Stop: s.stop,
 		}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
-		if err != nil || len(theirs) == 0 {
+		if err != nil || len(theirs) == 0 || s.failFast != nil {
 			break
 		}
 		var left []*runner.Spec
@@ -239,7 +266,40 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		}
 	}
 	s.staging.Remove() // and the files of runs that could not be committed
+	if err == nil && s.failFast != nil {
+		for _, f := range s.finished {
+			if f == nil {
+				s.failFast.Left++
+			}
+		}
+		err = s.failFast
+	}
 	return s.finished, err
+}
+
+// noteFirst watches the first fresh runs: when they all failed with the
+// same reason, no other run is started.
+func (s *sweep) noteFirst(res *runner.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.KeepGoing || s.fresh <= failFastRuns || len(s.firstReasons) >= failFastRuns || res.Status == runner.StatusCancelled {
+		return
+	}
+	reason := ""
+	if res.Status != runner.StatusOK {
+		reason = res.Reason
+	}
+	s.firstReasons = append(s.firstReasons, reason)
+	if len(s.firstReasons) < failFastRuns {
+		return
+	}
+	for _, r := range s.firstReasons {
+		if r == "" || r != s.firstReasons[0] {
+			return
+		}
+	}
+	s.failFast = &FailFastError{Runs: failFastRuns, Reason: reason}
+	close(s.stop)
 }
 
 // orchestrationProcs gives kxrun's goroutines one processor per four runs
@@ -294,6 +354,7 @@ func (s *sweep) started(spec *runner.Spec, attempt int) {
 // finish hands a run that ended to the committer, its files moved out of
 // its slot so that the next run can have the slot at once.
 func (s *sweep) finish(res *runner.Result) error {
+	s.noteFirst(res)
 	r := s.running[res.Spec.Index]
 	s.running[res.Spec.Index] = nil
 	defer s.staging.Release(r.slot)
@@ -474,7 +535,9 @@ func fmtGain(f float64) string {
 }
 
 // IsInterrupted reports whether err means the sweep was interrupted.
-func IsInterrupted(err error) bool { return errors.Is(err, runner.ErrInterrupted) }
+func IsInterrupted(err error) bool {
+	return errors.Is(err, runner.ErrInterrupted) || errors.As(err, new(*FailFastError))
+}
 
 // abbreviateList joins the first n items of list, saying how many more.
 func abbreviateList(list []string, n int) string {

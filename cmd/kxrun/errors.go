@@ -8,6 +8,7 @@ import (
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -64,7 +65,7 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, runner.ErrInterrupted):
 		return exitInterrupted
-	case errors.Is(err, errRunsFailed):
+	case errors.Is(err, errRunsFailed), errors.As(err, new(*study.FailFastError)):
 		return exitRunsFailed
 	case errors.As(err, new(*groupsHurtError)):
 		return exitGroupsHurt
@@ -101,5 +102,7 @@ func printError(w io.Writer, err error) {
 		fmt.Fprintf(w, "Try: %s\n", he.hint)
 	case errors.As(err, new(*tracker.UnknownRunError)):
 		fmt.Fprintln(w, "Try: kxrun report --all, to list the runs")
+	case errors.As(err, new(*study.FailFastError)):
+		fmt.Fprintln(w, "Try: fix that and run the same command again (the failed runs are logged), or pass --keep-going to start every run anyway")
 	}
 }

@@ -16,10 +16,11 @@ import (
 
 // sweepFlags are shared by the commands that run plans.
 type sweepFlags struct {
-	Force  bool
-	DryRun bool
-	GPUs   []int
-	PerGPU int
+	Force     bool
+	DryRun    bool
+	GPUs      []int
+	PerGPU    int
+	KeepGoing bool
 }
 
 func (f *sweepFlags) bind(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (f *sweepFlags) bind(cmd *cobra.Command) {
 	fl.BoolVar(&f.DryRun, "dry-run", false, "list every run as 'would run' or 'cached', run nothing")
 	fl.IntSliceVar(&f.GPUs, "gpus", nil, "GPU ids to share out, e.g. 0,1 (overrides the plan's gpus)")
 	fl.IntVar(&f.PerGPU, "per-gpu", 0, "runs at once per GPU (overrides the plan's per_gpu)")
+	fl.BoolVar(&f.KeepGoing, "keep-going", false, "start every run even when the first ones all fail the same way")
 }
 
 // sweepSetup is what a plan-running command needs to start a sweep.
@@ -69,6 +71,7 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	s.opts = study.Options{
 		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
 		Executor: &runner.Local{Hard: g.hard}, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
+		KeepGoing: f.KeepGoing,
 	}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) && !f.DryRun {
 		live := progress.NewLive(out, jobs, p.Direction)
