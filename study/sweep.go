@@ -188,6 +188,7 @@ func DryRun(opts Options, runs []plan.RunSpec) ([]Planned, error) {
 // (nil for runs that never started). The error is a storage failure or
 // runner.ErrInterrupted.
 func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finished, error) {
+	planStat, _ := os.Stat(opts.Tracker.CSVPath())
 	planned, inputs, err := planSweep(opts, runs)
 	if err != nil {
 		return nil, err
@@ -239,6 +240,13 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	// reused; those it did not make ok are claimed and run here.
 	mine, theirs := s.claim(fresh)
 	defer s.releaseAll()
+	if now, _ := os.Stat(opts.Tracker.CSVPath()); !sameFile(planStat, now) {
+		// Another process logged runs since the planning: those it made
+		// before these claims are reused, not made again.
+		if mine, err = s.reuse(mine); err != nil {
+			return nil, err
+		}
+	}
 	s.stop, s.fresh = make(chan struct{}), len(fresh)
 	for {
 		_, err = runner.Run(ctx, mine, runner.Options{
@@ -587,6 +595,15 @@ func (s *sweep) await(ctx context.Context, specs []*runner.Spec) ([]*runner.Spec
 			return nil, runner.ErrInterrupted
 		}
 	}
+	return s.reuse(specs)
+}
+
+// reuse takes the results of specs that an ok run logged since the sweep
+// was planned (by another process) and returns the others.
+func (s *sweep) reuse(specs []*runner.Spec) ([]*runner.Spec, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
 	rows, _, err := s.opts.Tracker.Runs()
 	if err != nil {
 		return nil, err
@@ -611,6 +628,7 @@ func (s *sweep) await(ctx context.Context, specs []*runner.Spec) ([]*runner.Spec
 			continue
 		}
 		rec.LBScore = row.LBScore
+		s.opts.Tracker.Release(sp.Fingerprint)
 		f := &Finished{Spec: sp, Record: rec, Cached: true}
 		s.mu.Lock()
 		s.finished[sp.Index] = f
@@ -619,4 +637,9 @@ func (s *sweep) await(ctx context.Context, specs []*runner.Spec) ([]*runner.Spec
 		s.mu.Unlock()
 	}
 	return left, nil
+}
+
+// sameFile reports whether two looks at a file saw it unchanged.
+func sameFile(a, b os.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }

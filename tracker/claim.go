@@ -62,7 +62,7 @@ func (t *Tracker) Claim(fp string, info ClaimInfo) (*Claim, error) {
 		return nil, err
 	}
 	for range 3 {
-		err := createFile(t.claimPath(fp), data, 0o644)
+		err := t.createClaim(fp, data)
 		if err == nil {
 			return nil, nil
 		}
@@ -74,7 +74,7 @@ func (t *Tracker) Claim(fp string, info ClaimInfo) (*Claim, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			continue // released meanwhile
 		case err != nil:
-			// Half written by an owner that died while creating it.
+			// Claims appear whole (see createClaim): this one was damaged.
 			os.Remove(t.claimPath(fp))
 			continue
 		case owner.mine():
@@ -85,6 +85,28 @@ func (t *Tracker) Claim(fp string, info ClaimInfo) (*Claim, error) {
 		t.expire(owner)
 	}
 	return nil, fmt.Errorf("claim %s: the claim file keeps changing", fp)
+}
+
+// createClaim puts a claim in place whole, or fails with fs.ErrExist: it
+// is written under a temporary name and linked to its own, which link(2)
+// does only if that name is free. A claim created in place and then
+// written could be read empty by another process, taken for damaged and
+// removed.
+func (t *Tracker) createClaim(fp string, data []byte) error {
+	f, err := os.CreateTemp(t.path(workName, claimsDir), ".claim*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Link(tmp, t.claimPath(fp))
 }
 
 // Release withdraws this process's claim of fp; another's is left alone.
