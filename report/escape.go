@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"strings"
-	"unicode"
 )
 
 // Visible makes text from a tracker safe to print: control characters
@@ -24,8 +23,6 @@ func Visible(s string) string {
 			b.WriteString(`\t`)
 		case r == '\r':
 			b.WriteString(`\r`)
-		case r == unicode.ReplacementChar:
-			b.WriteString(`\ufffd`)
 		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case invisible(r):
@@ -38,9 +35,16 @@ func Visible(s string) string {
 }
 
 func needsEscape(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == unicode.ReplacementChar || invisible(r) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
 			return true
+		} else if c >= 0x80 {
+			for _, r := range s[i:] { // rare: look at the runes
+				if r >= 0x80 && r <= 0x9f || invisible(r) {
+					return true
+				}
+			}
+			return false
 		}
 	}
 	return false

@@ -50,7 +50,7 @@ func runArchive(ctx context.Context, opts *archiveOptions) error {
 		verb = "unarchived"
 	}
 	for _, r := range rows {
-		fmt.Fprintf(opts.stdout, "%s %s %s\n", verb, r.RunID, r.Name)
+		fmt.Fprintf(opts.stdout, "%s %s %s\n", verb, r.RunID, visible(r.Name))
 	}
 	printSaved(opts.stdout, tr.CSVPath())
 	return nil

@@ -61,9 +61,9 @@ func runLB(ctx context.Context, opts *lbOptions) error {
 		return err
 	}
 	if score == nil {
-		fmt.Fprintf(opts.stdout, "%s %s: leaderboard score cleared\n", row.RunID, row.Name)
+		fmt.Fprintf(opts.stdout, "%s %s: leaderboard score cleared\n", row.RunID, visible(row.Name))
 	} else {
-		fmt.Fprintf(opts.stdout, "%s %s: LB %s, CV %s, CV-LB gap %s\n", row.RunID, row.Name,
+		fmt.Fprintf(opts.stdout, "%s %s: LB %s, CV %s, CV-LB gap %s\n", row.RunID, visible(row.Name),
 			fmtOpt(row.LBScore), fmtOpt(row.CVScore), fmtSigned(row.CVLBGap))
 	}
 	printSaved(opts.stdout, tr.CSVPath())

@@ -91,7 +91,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 	if opts.JSON {
 		return writeJSON(opts.stdout, rec)
 	}
-	line := fmt.Sprintf("logged %s %s: CV %s ± %s", rec.RunID, rec.Name, fmtOpt(rec.CVScore), fmtOpt(rec.CVStd))
+	line := fmt.Sprintf("logged %s %s: CV %s ± %s", rec.RunID, visible(rec.Name), fmtOpt(rec.CVScore), fmtOpt(rec.CVStd))
 	if rec.LBScore != nil {
 		line += ", LB " + fmtOpt(rec.LBScore)
 	}
