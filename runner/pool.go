@@ -313,7 +313,7 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 	res.ResultSource = source
 	tr, err := ParseResult(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", source, err)
+		return fmt.Errorf("%s: %w", source, pythonHint(data, err))
 	}
 	res.Trainer = tr
 	res.Params = MergeParams(spec.Params, tr.Params)
@@ -345,6 +345,9 @@ func findResult(runDir string, line []byte, lineErr error) ([]byte, string, erro
 		return data, "result.json", nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", fmt.Errorf("result.json: %v", err)
+	}
+	if long := (*LineTooLongError)(nil); line == nil && errors.As(lineErr, &long) {
+		return nil, "", fmt.Errorf("stdout: %w", lineErr)
 	}
 	if line == nil && lineErr != nil {
 		return nil, "", fmt.Errorf("stdout: malformed result JSON: %v (in the last line that looks like a JSON object)", lineErr)

@@ -96,6 +96,17 @@ func OpenWarn(dir string, warn func(msg string)) (*Tracker, error) {
 	return t, nil
 }
 
+// Peek opens the tracker in dir for reading only: nothing is created or
+// repaired, and dir need not hold a tracker yet (it then reads as empty).
+// A dry run uses it: it must write nothing.
+func Peek(dir string) (*Tracker, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Tracker{Dir: abs}, nil
+}
+
 // ensureCSV creates runs.csv with its header, so that a new tracker reads
 // as an empty table (pandas included). Under the lock: a concurrent first
 // append must not be replaced.

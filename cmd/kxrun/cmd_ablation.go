@@ -70,7 +70,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		return sw.dryRun(opts.stdout, p.Runs())
+		return sw.dryRun(opts.stdout, p.Runs(), opts.JSON)
 	}
 	fmt.Fprintf(progress, "kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s\n",
 		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
@@ -87,7 +87,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return err
 	}
 	sum.Report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	saved := append(loggedPaths(tr, sum.Fresh), reportPath)
 	var figures []string
 	if sum.Plot != nil {
 		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
@@ -130,6 +130,9 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 // writeReportCopy writes the markdown summary to path too, with the
 // figures it links to beside it (the links are relative).
 func writeReportCopy(path string, md []byte, figures []string) ([]string, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
 	if err := os.WriteFile(path, md, 0o644); err != nil {
 		return nil, err
 	}

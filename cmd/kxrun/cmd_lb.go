@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/report"
 )
 
 type lbOptions struct {
@@ -14,6 +16,7 @@ type lbOptions struct {
 	Run   string
 	Score float64
 	Clear bool
+	JSON  bool
 }
 
 func newLBCmd(g *globals) *cobra.Command {
@@ -44,6 +47,7 @@ a unique run name) and recomputes its CV-LB gap. 0.0 is a valid score;
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object")
 	return cmd
 }
 
@@ -59,6 +63,9 @@ func runLB(ctx context.Context, opts *lbOptions) error {
 	row, err := tr.SetLB(opts.Run, score)
 	if err != nil {
 		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.stdout, report.JSONOf(row))
 	}
 	if score == nil {
 		fmt.Fprintf(opts.stdout, "%s %s: leaderboard score cleared\n", row.RunID, visible(row.Name))

@@ -109,15 +109,19 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		table = b.Bytes()
 	}
 	fig := <-figures
-	if fig.err != nil {
-		return fig.err
+	// The files are a copy of what is printed: a tracker that cannot be
+	// written (read-only, another user's, a full disk) is still reported.
+	err = fig.err
+	if err == nil {
+		var path string
+		if path, err = tr.WriteReport(base+".md", append(md, fig.md...)); err == nil {
+			sum.Saved = append(sum.Saved, path)
+			sum.Saved = append(sum.Saved, fig.files...)
+		}
 	}
-	path, err := tr.WriteReport(base+".md", append(md, fig.md...))
 	if err != nil {
-		return err
+		fmt.Fprintf(opts.stderr, "warning: the report files were not written (%v); the table is complete\n", err)
 	}
-	sum.Saved = append(sum.Saved, path)
-	sum.Saved = append(sum.Saved, fig.files...)
 	if opts.JSON {
 		return report.WriteRunsJSON(opts.stdout, sum) // writeJSON's bytes, faster
 	}
@@ -164,6 +168,15 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// loggedPaths are where a sweep that made fresh runs logged them; none
+// when every run was reused (nothing changed there).
+func loggedPaths(tr *tracker.Tracker, fresh int) []string {
+	if fresh == 0 {
+		return nil
+	}
+	return []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator)}
 }
 
 // printSaved lists the files a command wrote, so users know where to look.

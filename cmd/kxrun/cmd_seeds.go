@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -98,7 +97,7 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		return sw.dryRun(opts.stdout, runs)
+		return sw.dryRun(opts.stdout, runs, opts.JSON)
 	}
 	fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
 		p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
@@ -114,7 +113,7 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return err
 	}
 	sum.Report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	saved := append(loggedPaths(tr, sum.Fresh), reportPath)
 	if sum.Plot != nil {
 		saved = append(saved, sum.Plot.PNG, sum.Plot.SVG)
 	}

@@ -231,6 +231,13 @@ func fakeTrainer(args []string) int {
 			fmt.Println(`{"cv_scores": [0.5]}`)
 		}
 		return 0
+	case "long-line":
+		// A result line over the 16 MiB limit of stdout results.
+		fmt.Print(`{"cv_scores": [0.5], "notes": "` + strings.Repeat("x", 17<<20) + "\"}\n")
+		return 0
+	case "py-dict":
+		fmt.Println(`{'cv_scores': [0.5, 0.6]}`)
+		return 0
 	case "crash":
 		fmt.Fprintln(os.Stderr, "KeyError: 'title'")
 		return 1

@@ -93,6 +93,7 @@ runs your own training command for each one concurrently, and logs every run
 (failed ones too) to an on-disk tracker.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return loadGlobals(cmd, g)
 		},

@@ -12,6 +12,7 @@ import (
 	"github.com/kxrun/kxrun/progress"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 // sweepFlags are shared by the commands that run plans.
@@ -46,10 +47,16 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	if err != nil {
 		return nil, err
 	}
-	tr, err := openTracker(g.Dir, g.stderr)
+	var tr *tracker.Tracker
+	if f.DryRun {
+		tr, err = tracker.Peek(g.Dir) // a dry run writes nothing
+	} else {
+		tr, err = openTracker(g.Dir, g.stderr)
+	}
 	if err != nil {
 		return nil, err
 	}
+	tr.Warn = func(msg string) { fmt.Fprintln(g.stderr, "warning:", msg) }
 	jobs := p.Jobs
 	if g.JobsSet || jobs == 0 {
 		jobs = g.Jobs
@@ -84,13 +91,47 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 }
 
 // dryRun lists what a sweep of runs would do, running nothing.
-func (s *sweepSetup) dryRun(w io.Writer, runs []plan.RunSpec) error {
+func (s *sweepSetup) dryRun(w io.Writer, runs []plan.RunSpec, asJSON bool) error {
 	planned, err := study.DryRun(s.opts, runs)
 	if err != nil {
 		return sweepError(err, s.opts.Tracker)
 	}
+	if asJSON {
+		return writeJSON(w, dryRunJSON(s.opts.Plan, planned))
+	}
 	printDryRun(w, planned)
 	return nil
+}
+
+// dryRunJSON is what --dry-run --json prints: one JSON object.
+func dryRunJSON(p *plan.Plan, planned []study.Planned) any {
+	type run struct {
+		Name        string `json:"name"`
+		Variant     string `json:"variant"`
+		Seed        int64  `json:"seed"`
+		Action      string `json:"action"`               // "run" or "cached"
+		CachedRun   string `json:"cached_run,omitempty"` // the run reused
+		Fingerprint string `json:"fingerprint"`
+	}
+	out := struct {
+		Plan     string `json:"plan"`
+		DryRun   bool   `json:"dry_run"`
+		Total    int    `json:"runs_total"`
+		WouldRun int    `json:"would_run"`
+		Cached   int    `json:"cached"`
+		Runs     []run  `json:"runs"`
+	}{Plan: p.Name, DryRun: true, Total: len(planned), Runs: []run{}}
+	for _, pl := range planned {
+		r := run{Name: pl.Spec.Name, Variant: pl.Spec.Variant, Seed: pl.Spec.Seed, Action: "run", Fingerprint: pl.Spec.Fingerprint}
+		if pl.Cached != nil {
+			r.Action, r.CachedRun = "cached", pl.Cached.RunID
+			out.Cached++
+		} else {
+			out.WouldRun++
+		}
+		out.Runs = append(out.Runs, r)
+	}
+	return out
 }
 
 func printDryRun(w io.Writer, planned []study.Planned) {
