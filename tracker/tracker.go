@@ -79,12 +79,17 @@ func OpenWarn(dir string, warn func(msg string)) (*Tracker, error) {
 	}
 	for _, sub := range []string{"", detailsDir, logsDir, artsDir, reportsDir, workName} {
 		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+			if readable(abs) {
+				break // a tracker this user may read but not write: read it
+			}
 			return nil, fmt.Errorf("create tracker %s: %w", dir, err)
 		}
 	}
 	t := &Tracker{Dir: abs, Warn: warn}
 	if err := t.ensureCSV(); err != nil {
-		return nil, err
+		if !readable(abs) {
+			return nil, err
+		}
 	}
 	t.removeStaleStages()
 	if err := t.recover(); err != nil {
@@ -540,12 +545,33 @@ func processAlive(pid int) bool {
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
+// readable reports whether dir holds a runs.csv this process can read.
+func readable(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, csvName))
+	if err == nil {
+		f.Close()
+	}
+	return err == nil
+}
+
 // Exists reports whether dir holds a tracker.
 func Exists(dir string) bool {
+	ok, _ := Check(dir)
+	return ok
+}
+
+// Check reports whether dir holds a tracker; the error says why it cannot
+// be told, such as a tracker of another user that this one may not read
+// (permission denied, not "no tracker").
+func Check(dir string) (bool, error) {
 	for _, name := range []string{csvName, detailsDir} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return true
+		_, err := os.Stat(filepath.Join(dir, name))
+		if err == nil {
+			return true, nil
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return false, fmt.Errorf("tracker %s: %w (ask its owner to let you read it: chmod -R a+rX %s)", dir, err, dir)
 		}
 	}
-	return false
+	return false, nil
 }

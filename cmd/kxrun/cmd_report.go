@@ -152,7 +152,9 @@ func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, er
 // openExisting opens a tracker that must already exist: a typo in --dir
 // should not silently create an empty tracker.
 func openExisting(dir string, stderr io.Writer) (*tracker.Tracker, error) {
-	if !tracker.Exists(dir) {
+	if ok, err := tracker.Check(dir); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, usagef("kxrun init, or pass --dir with the tracker directory (KXRUN_DIR)", "no tracker in %s", dir)
 	}
 	return openTracker(dir, stderr)
