@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
@@ -127,7 +128,9 @@ func (c *SweepCounts) count(f *Finished) bool {
 	}
 	variant, seed := f.variantSeed()
 	c.Failures = append(c.Failures, Failure{
-		RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status, Reason: rec.Reason,
+		RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status,
+		// Shown as "status: reason": without the status twice.
+		Reason: strings.TrimPrefix(rec.Reason, rec.Status+": "),
 	})
 	return false
 }
@@ -144,7 +147,7 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	sum.DurationS = time.Since(start).Seconds()
 	sum.Interrupted = IsInterrupted(err)
 	sum.Tracker = opts.Tracker.Dir
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, "ablation", func(png, svg string) error {
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, PartialKind("ablation", sum.Interrupted), func(png, svg string) error {
 		return plots.AblationGains(gainsFigure(sum), png, svg)
 	})
 	return sum, err
@@ -198,7 +201,9 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 		c := canon(v)
 		vs := VariantSummary{
 			Variant: v.Name, Group: v.Group, Reference: v.Reference, SameAs: v.SameAs,
-			NFeatures: len(v.Features), Runs: runs[c], RunsOK: len(scores[c]), RunIDs: ids[c],
+			// Runs counts those planned, started or not: an interrupted
+			// sweep shows 0/3, not 0/0.
+			NFeatures: len(v.Features), Runs: max(runs[c], len(p.Seeds)), RunsOK: len(scores[c]), RunIDs: ids[c],
 		}
 		if vs.RunIDs == nil {
 			vs.RunIDs = []string{}
@@ -509,6 +514,15 @@ type PlotFiles struct {
 // figure in the tracker's reports/ folder: <date>_<plan>_<kind>.
 func ReportName(planName, kind string, t time.Time) string {
 	return fmt.Sprintf("%s_%s_%s", t.Format("2006-01-02"), planName, kind)
+}
+
+// PartialKind is the kind of report of a sweep that was stopped before
+// its end: it goes beside the full report of the day instead of over it.
+func PartialKind(kind string, interrupted bool) string {
+	if interrupted {
+		return kind + "_partial"
+	}
+	return kind
 }
 
 // writePlot draws a figure into the tracker's reports/ folder. Not

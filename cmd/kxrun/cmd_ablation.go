@@ -80,7 +80,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, "ablation", time.Now()) + ".md"
+	name := study.ReportName(p.Name, study.PartialKind("ablation", sum.Interrupted), time.Now()) + ".md"
 	md := report.AblationMarkdown(sum)
 	reportPath, err := tr.WriteReport(name, md)
 	if err != nil {

@@ -107,7 +107,7 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, study.SeedReportKind(p, opts.Variant), time.Now()) + ".md"
+	name := study.ReportName(p.Name, study.PartialKind(study.SeedReportKind(p, opts.Variant), sum.Interrupted), time.Now()) + ".md"
 	reportPath, err := tr.WriteReport(name, report.SeedsMarkdown(sum))
 	if err != nil {
 		return err
