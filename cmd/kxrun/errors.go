@@ -65,7 +65,7 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, runner.ErrInterrupted):
 		return exitInterrupted
-	case errors.Is(err, errRunsFailed), errors.As(err, new(*study.FailFastError)):
+	case errors.Is(err, errRunsFailed), errors.As(err, new(*study.FailFastError)), errors.Is(err, errDoctorProblems):
 		return exitRunsFailed
 	case errors.As(err, new(*groupsHurtError)):
 		return exitGroupsHurt
@@ -78,8 +78,8 @@ func exitCode(err error) int {
 // printError writes an error for people: what went wrong, then what to do.
 func printError(w io.Writer, err error) {
 	switch {
-	case errors.Is(err, errRunsFailed):
-		return // the summary already said which runs failed and why
+	case errors.Is(err, errRunsFailed), errors.Is(err, errDoctorProblems):
+		return // the summary already said what and why
 	case errors.Is(err, runner.ErrInterrupted):
 		fmt.Fprintln(w, "kxrun: interrupted; runs that finished are logged, cancelled ones are recorded as cancelled.")
 		return

@@ -113,6 +113,7 @@ runs your own training command for each one concurrently, and logs every run
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
 	root.AddCommand(newEditCmd(g))
+	root.AddCommand(newDoctorCmd(g))
 	return root
 }
 
