@@ -50,6 +50,7 @@ var columns = []column{
 	{"archived", kBool, unsafe.Offsetof(Row{}.Archived)},
 	{"source", kString, unsafe.Offsetof(Row{}.Source)},
 	{"fingerprint", kString, unsafe.Offsetof(Row{}.Fingerprint)},
+	{"competition", kString, unsafe.Offsetof(Row{}.Competition)},
 }
 
 // Row is one line of runs.csv.
@@ -80,6 +81,7 @@ type Row struct {
 	// Fingerprint identifies what a plan run computed (command, features,
 	// seed, params, env, inputs): an ok run with the same one is reused.
 	Fingerprint string
+	Competition string
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -91,7 +93,7 @@ func RowOf(rec *Record) Row {
 		NFeatures: len(rec.Features), ModelType: rec.ModelType, Metric: rec.Metric,
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
-		Fingerprint: rec.Fingerprint,
+		Fingerprint: rec.Fingerprint, Competition: rec.Competition,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r

@@ -25,6 +25,7 @@ type reportOptions struct {
 	Sort string
 	All  bool
 	JSON bool
+	runFilter
 }
 
 func newReportCmd(g *globals) *cobra.Command {
@@ -47,12 +48,16 @@ reports/<date>_summary.md.`,
 	f.StringVar(&opts.Sort, "sort", "id", "order by id, cv or lb (best first)")
 	f.BoolVar(&opts.All, "all", false, "include failed, cancelled and archived runs")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object on stdout")
+	opts.runFilter.bind(f)
 	return cmd
 }
 
 func runReport(ctx context.Context, opts *reportOptions) error {
 	if opts.Top < 0 {
 		return usagef("--top 10", "--top must not be negative")
+	}
+	if err := opts.runFilter.validate(); err != nil {
+		return err
 	}
 	gc := holdGC()
 	defer gc.release()
@@ -72,7 +77,9 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	go func() {
 		defer close(summarized)
 		// The list of runs as JSON objects is only needed for --json.
-		sum, sumErr = report.SummarizeRuns(rows, baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: opts.All, NoList: !opts.JSON})
+		// A status asked for is shown, even failed or cancelled.
+		showAll := opts.All || opts.Status != "" && opts.Status != "ok"
+		sum, sumErr = report.SummarizeRuns(filterRows(rows, opts.runFilter), baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: showAll, NoList: !opts.JSON})
 	}()
 	// The markdown recap covers every run, whatever the table shows.
 	all, err := report.SummarizeRuns(rows, baseline, report.RunsOptions{All: true, NoList: true})
