@@ -188,6 +188,7 @@ func DryRun(opts Options, runs []plan.RunSpec) ([]Planned, error) {
 // (nil for runs that never started). The error is a storage failure or
 // runner.ErrInterrupted.
 func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finished, error) {
+	started := time.Now()
 	planStat, _ := os.Stat(opts.Tracker.CSVPath())
 	planned, inputs, err := planSweep(opts, runs)
 	if err != nil {
@@ -282,7 +283,28 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		}
 		err = s.failFast
 	}
+	s.record(started, err)
 	return s.finished, err
+}
+
+// record leaves the sweep's summary in the tracker (kxrun sweeps). It is
+// not worth failing a sweep over: an error is only warned of.
+func (s *sweep) record(started time.Time, err error) {
+	c := CountRuns(s.finished)
+	rec := &tracker.SweepRecord{
+		Command: s.opts.Source, Plan: s.opts.Plan.Name, PlanFile: s.opts.Plan.Path, PID: os.Getpid(),
+		Started: started, Finished: time.Now(), Total: c.Total, OK: c.OK, Failed: c.Failed,
+		Cancelled: c.Cancelled, NotStarted: c.NotStarted, Cached: c.Cached, Fresh: c.Fresh,
+		Interrupted: IsInterrupted(err), RunIDs: make([]string, len(s.finished)),
+	}
+	for i, f := range s.finished {
+		if f != nil {
+			rec.RunIDs[i] = f.Record.RunID
+		}
+	}
+	if werr := s.opts.Tracker.SaveSweep(rec); werr != nil && s.opts.Tracker.Warn != nil {
+		s.opts.Tracker.Warn(werr.Error())
+	}
 }
 
 // noteFirst watches the first fresh runs: when they all failed with the

@@ -60,6 +60,7 @@ func exitCode(err error) int {
 	var pe *plan.ErrorList
 	var unknown *tracker.UnknownRunError
 	var ambiguous *tracker.AmbiguousRunError
+	var unknownSweep *tracker.UnknownSweepError
 	switch {
 	case err == nil:
 		return exitOK
@@ -69,7 +70,7 @@ func exitCode(err error) int {
 		return exitRunsFailed
 	case errors.As(err, new(*groupsHurtError)):
 		return exitGroupsHurt
-	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous):
+	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous), errors.As(err, &unknownSweep):
 		return exitUsage
 	}
 	return exitStorage

@@ -114,6 +114,7 @@ runs your own training command for each one concurrently, and logs every run
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
 	root.AddCommand(newEditCmd(g))
 	root.AddCommand(newDoctorCmd(g))
+	root.AddCommand(newSweepsCmd(g))
 	return root
 }
 
