@@ -21,6 +21,9 @@ import (
 
 const summaryName = "summary.json"
 
+// summaryVersion changes with what the summary holds.
+const summaryVersion = 2
+
 type summary struct {
 	Dev, Ino uint64
 	Size     int64
@@ -31,6 +34,8 @@ type summary struct {
 	CSV                       string
 	LastOK, FirstOK, Baseline int // 1-based positions in CSV, 0 for none
 	BaselineID                string
+	LastOKOfPlan              map[string]int // by plan, positions in CSV
+	Version                   int            // summaryVersion; another is read as no summary
 }
 
 func (t *Tracker) summaryPath() string { return t.path(workName, summaryName) }
@@ -106,6 +111,10 @@ func (t *Tracker) saveSummary() {
 		return len(rows)
 	}
 	s.LastOK, s.FirstOK, s.Baseline = pos(t.seen.lastOK), pos(t.seen.firstOK), pos(t.seen.baseline)
+	s.Version, s.LastOKOfPlan = summaryVersion, map[string]int{}
+	for plan, r := range t.seen.lastOKOfPlan {
+		s.LastOKOfPlan[plan] = pos(r)
+	}
 	s.CSV = string(encodeRows(rows, t.seen.header, true))
 	data, err := json.Marshal(s)
 	if err != nil {
@@ -128,7 +137,7 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 		return false
 	}
 	dev, ino, mtime, ok := identity(fi)
-	if !ok || s.Dev != dev || s.Ino != ino || s.Size != fi.Size() || s.MtimeNs != mtime || s.BaselineID != t.seen.baselineID {
+	if !ok || s.Version != summaryVersion || s.Dev != dev || s.Ino != ino || s.Size != fi.Size() || s.MtimeNs != mtime || s.BaselineID != t.seen.baselineID {
 		return false
 	}
 	p, err := parseCSV([]byte(s.CSV), t.summaryPath())
@@ -153,5 +162,14 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 	t.forget()
 	t.seen.info, t.seen.header, t.seen.crlf, t.seen.size, t.seen.lastNum = fi, p.header, s.CRLF, s.Size, s.LastNum
 	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = lastOK, firstOK, baseline
+	t.seen.lastOKOfPlan = map[string]*Row{}
+	for plan, i := range s.LastOKOfPlan {
+		r, ok := row(i)
+		if !ok || r == nil {
+			t.forget()
+			return false
+		}
+		t.seen.lastOKOfPlan[plan] = r
+	}
 	return true
 }

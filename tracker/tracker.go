@@ -38,6 +38,7 @@ type Tracker struct {
 		lastNum int
 		// The runs a new run is compared with.
 		lastOK, firstOK *Row
+		lastOKOfPlan    map[string]*Row // a plan run is compared with its plan's previous run
 		baselineID      string
 		baseline        *Row
 	}
@@ -53,7 +54,7 @@ type Tracker struct {
 
 // Neighbours are the runs a newly committed run is compared with.
 type Neighbours struct {
-	Previous *Row // the last ok run before it
+	Previous *Row // the last ok run before it of the same plan (of any, for a run of no plan)
 	Baseline *Row // the run set with SetBaseline, else the first ok run
 }
 
@@ -204,6 +205,9 @@ func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 			break
 		}
 		nb := Neighbours{Previous: t.seen.lastOK, Baseline: t.seen.baseline}
+		if p.Record.Plan != "" {
+			nb.Previous = t.seen.lastOKOfPlan[p.Record.Plan]
+		}
 		if t.seen.baselineID == "" {
 			nb.Baseline = t.seen.firstOK
 		}
@@ -372,6 +376,12 @@ func (t *Tracker) note(r *Row) {
 	t.seen.lastNum = max(t.seen.lastNum, r.Number)
 	if r.Status == "ok" {
 		t.seen.lastOK = r
+		if r.Plan != "" {
+			if t.seen.lastOKOfPlan == nil {
+				t.seen.lastOKOfPlan = map[string]*Row{}
+			}
+			t.seen.lastOKOfPlan[r.Plan] = r
+		}
 		if t.seen.firstOK == nil {
 			t.seen.firstOK = r
 		}
@@ -384,7 +394,7 @@ func (t *Tracker) note(r *Row) {
 // forget makes the next refresh read runs.csv in full.
 func (t *Tracker) forget() {
 	t.seen.info, t.seen.header, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
-	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = nil, nil, nil
+	t.seen.lastOK, t.seen.firstOK, t.seen.baseline, t.seen.lastOKOfPlan = nil, nil, nil, nil
 }
 
 // refresh brings t.seen up to date with runs.csv; with repair set (the
