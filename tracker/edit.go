@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // An edit of logged runs (a leaderboard score, a note, a name, a
@@ -28,17 +29,20 @@ func (t *Tracker) journalPath() string { return t.path(workName, journalName) }
 // EditRuns changes the details of the runs refs name with edit, and their
 // rows to match, under the lock and crash-safe; it returns the new rows.
 func (t *Tracker) EditRuns(refs []string, edit func(rec *Record) error) ([]Row, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, err := acquire(t.path(lockName))
-	if err != nil {
-		return nil, err
-	}
-	defer l.release()
+	var changed []Row
+	err := t.locked(func() error {
+		var err error
+		changed, err = t.editRunsLocked(refs, edit)
+		return err
+	})
+	return changed, err
+}
+
+func (t *Tracker) editRunsLocked(refs []string, edit func(rec *Record) error) ([]Row, error) {
 	var j journal
 	var changed []Row
 	journaled := false
-	err = t.rewriteLocked(func(rows []Row) error {
+	err := t.rewriteLocked(func(rows []Row) error {
 		var idx []int
 		for _, ref := range refs {
 			i, err := Find(rows, ref)
@@ -146,14 +150,11 @@ func (t *Tracker) recover() error {
 	if _, err := os.Stat(t.journalPath()); err != nil {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, err := acquire(t.path(lockName))
-	if err != nil {
-		return nil
+	err := t.locked(t.recoverLocked)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return nil // read-only: read it as it is
 	}
-	defer l.release()
-	return t.recoverLocked()
+	return err
 }
 
 // removeStaleTemps deletes the temporary files of rewrites that a crash

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // table is runs.csv read for a rewrite: every record as it is in the file,
@@ -149,22 +150,18 @@ func (t *Tracker) upgrade() error {
 	if !t.lacksColumns() {
 		return nil
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, err := acquire(t.path(lockName))
-	if err != nil {
-		return nil // read-only: read it as it is
-	}
-	defer l.release()
-	if !t.lacksColumns() { // another process did it
-		return nil
-	}
-	err = t.rewriteLocked(func([]Row) error { return nil })
-	if errors.Is(err, fs.ErrPermission) {
-		return nil
-	}
-	if err == nil {
+	err := t.locked(func() error {
+		if !t.lacksColumns() { // another process did it
+			return nil
+		}
+		if err := t.rewriteLocked(func([]Row) error { return nil }); err != nil {
+			return err
+		}
 		t.warn(fmt.Sprintf("%s: added the columns this version of kxrun writes", t.CSVPath()))
+		return nil
+	})
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		return nil // read-only: read it as it is
 	}
 	return err
 }

@@ -19,6 +19,12 @@ const baselineName = "baseline"
 // not know keep their place and values, and an older layout gains the
 // columns it lacks at the end (see table).
 func (t *Tracker) Rewrite(edit func(rows []Row) error) error {
+	return t.locked(func() error { return t.rewriteLocked(edit) })
+}
+
+// locked runs fn holding this process's mutex and the tracker's
+// exclusive lock; an error taking the lock is returned without running fn.
+func (t *Tracker) locked(fn func() error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l, err := acquire(t.path(lockName))
@@ -26,7 +32,7 @@ func (t *Tracker) Rewrite(edit func(rows []Row) error) error {
 		return err
 	}
 	defer l.release()
-	return t.rewriteLocked(edit)
+	return fn()
 }
 
 // rewriteLocked is Rewrite for a caller that holds both locks.
