@@ -74,8 +74,10 @@ func (t *Tracker) Claim(fp string, info ClaimInfo) (*Claim, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			continue // released meanwhile
 		case err != nil:
-			// Claims appear whole (see createClaim): this one was damaged.
-			os.Remove(t.claimPath(fp))
+			if young(t.claimPath(fp)) {
+				return &Claim{Fingerprint: fp, Name: info.Name, Plan: info.Plan, Host: "?"}, nil // being written
+			}
+			os.Remove(t.claimPath(fp)) // its owner died writing it
 			continue
 		case owner.mine():
 			return nil, nil
@@ -87,27 +89,17 @@ func (t *Tracker) Claim(fp string, info ClaimInfo) (*Claim, error) {
 	return nil, fmt.Errorf("claim %s: the claim file keeps changing", fp)
 }
 
-// createClaim puts a claim in place whole, or fails with fs.ErrExist: it
-// is written under a temporary name and linked to its own, which link(2)
-// does only if that name is free. A claim created in place and then
-// written could be read empty by another process, taken for damaged and
-// removed.
+// createClaim creates the claim file with O_EXCL. Another process may
+// read it before its content is written: readClaim then takes it for a
+// claim being made (see halfWritten), not a damaged one.
 func (t *Tracker) createClaim(fp string, data []byte) error {
-	f, err := os.CreateTemp(t.path(workName, claimsDir), ".claim*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return os.Link(tmp, t.claimPath(fp))
+	return createFile(t.claimPath(fp), data, 0o644)
 }
+
+// halfWritten is how long a claim file that does not decode is taken for
+// one being written rather than one its owner left damaged (it died
+// between creating and writing it).
+const halfWritten = 10 * time.Second
 
 // Release withdraws this process's claim of fp; another's is left alone.
 func (t *Tracker) Release(fp string) {
@@ -121,10 +113,13 @@ func (t *Tracker) Release(fp string) {
 func (t *Tracker) Wait(ctx context.Context, fp string) error {
 	for delay := 20 * time.Millisecond; ; delay = min(delay*2, time.Second) {
 		c, err := t.readClaim(fp)
-		if err != nil || c.mine() {
-			return nil // gone (or unreadable: its owner died writing it)
+		if errors.Is(err, fs.ErrNotExist) || err == nil && c.mine() {
+			return nil
 		}
-		if !c.alive() {
+		if err != nil && !young(t.claimPath(fp)) {
+			return nil // its owner died writing it
+		}
+		if err == nil && !c.alive() {
 			t.expire(c)
 			return nil
 		}
@@ -175,6 +170,13 @@ func (t *Tracker) readClaim(fp string) (*Claim, error) {
 		return nil, fmt.Errorf("claim %s: %w", fp, err)
 	}
 	return &c, nil
+}
+
+// young reports whether the file at path was changed less than
+// halfWritten ago.
+func young(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && time.Since(fi.ModTime()) < halfWritten
 }
 
 // expire removes a dead owner's claim, unless it was replaced meanwhile.
