@@ -5,7 +5,7 @@ BIN     := bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/kxrun/kxrun/study.Version=$(VERSION)
 
-.PHONY: all build demo test lint bench clean reliability
+.PHONY: all build demo test test-python lint bench clean reliability
 
 all: build
 
@@ -18,6 +18,15 @@ demo: build
 
 test: lint
 	$(GO) test -race -count=1 ./...
+	$(MAKE) test-python
+
+# The Python package (python/) against bin/kxrun, with Debian's
+# interpreter (python3-numpy, python3-pandas; the tests skip and say so
+# without them).
+test-python: build
+	@if [ -x /usr/bin/python3 ]; then \
+		cd python && KXRUN_BIN=$(CURDIR)/$(BIN)/kxrun PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest discover -s tests -t . ; \
+	else echo "skipping the Python tests: no /usr/bin/python3 (apt-get install python3 python3-numpy python3-pandas)"; fi
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -37,6 +46,7 @@ bench:
 	bench/scale.sh
 	bench/arrays.sh
 	bench/concurrency.sh
+	bench/ui.sh
 	$(GO) test -run XXX -bench . -benchtime 20x ./tracker ./runner ./plan ./npyfile ./stats ./report
 
 clean:

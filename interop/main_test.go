@@ -101,16 +101,20 @@ func testdata(t *testing.T, name string) string {
 
 // cleanEnv is the test's environment without KXRUN_* variables, so that
 // running the tests under kxrun cannot leak into the runs they start, and
-// without Python writing __pycache__ into the source tree.
+// without Python writing __pycache__ into the source tree. The kxrun
+// package of python/ is importable, as after `pip install ./python`.
 func cleanEnv(extra ...string) []string {
-	env := []string{"PYTHONDONTWRITEBYTECODE=1"}
+	env := []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH=" + pythonPackage}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "KXRUN_") {
+		if !strings.HasPrefix(kv, "KXRUN_") && !strings.HasPrefix(kv, "PYTHONPATH=") {
 			env = append(env, kv)
 		}
 	}
 	return append(env, extra...)
 }
+
+// pythonPackage is the directory of the kxrun Python package.
+var pythonPackage, _ = filepath.Abs(filepath.Join("..", "python"))
 
 type cmdResult struct {
 	stdout, stderr string

@@ -15,18 +15,19 @@ type Command struct {
 func (c Command) IsShell() bool { return c.Shell != "" }
 
 // Vars are the values substituted for the placeholders {seed} {features}
-// {variant} {run_dir} {spec}.
+// {variant} {run_dir} {spec} {techniques}.
 type Vars struct {
-	Seed     int64
-	Features []string // substituted comma-joined
-	Variant  string
-	RunDir   string
-	Spec     string
+	Seed       int64
+	Features   []string // substituted comma-joined
+	Variant    string
+	RunDir     string
+	Spec       string
+	Techniques []string // substituted comma-joined, in plan order
 }
 
 // placeholderNames are the words Expand substitutes, in the order the docs
 // list them.
-var placeholderNames = []string{"seed", "features", "variant", "run_dir", "spec"}
+var placeholderNames = []string{"seed", "features", "variant", "run_dir", "spec", "techniques"}
 
 func isPlaceholder(w string) bool { return contains(placeholderNames, w) }
 
@@ -42,6 +43,8 @@ func (v Vars) value(word string) string {
 		return v.RunDir
 	case "spec":
 		return v.Spec
+	case "techniques":
+		return strings.Join(v.Techniques, ",")
 	}
 	panic("plan: unknown placeholder " + word) // callers only pass placeholderNames
 }

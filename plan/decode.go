@@ -250,6 +250,7 @@ var fields = map[string]fieldFunc{
 	"seeds":          (*decoder).seeds,
 	"base_features":  func(d *decoder, p *Plan, k, v *yaml.Node) {}, // see features
 	"feature_groups": func(d *decoder, p *Plan, k, v *yaml.Node) {}, // see features
+	"techniques":     func(d *decoder, p *Plan, k, v *yaml.Node) {}, // see techniques
 	"params":         (*decoder).params,
 	"alpha":          (*decoder).alpha,
 	"min_gain":       func(d *decoder, p *Plan, k, v *yaml.Node) { p.MinGain = d.positive("min_gain", v) },
@@ -264,7 +265,7 @@ var fields = map[string]fieldFunc{
 var fieldNames = []string{
 	"name", "competition", "metric", "direction", "model", "command", "workdir",
 	"env", "jobs", "timeout", "retries", "seeds", "base_features",
-	"feature_groups", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
+	"feature_groups", "techniques", "params", "alpha", "min_gain", "seed_std_warn", "inputs",
 	"gpus", "per_gpu",
 }
 
@@ -297,6 +298,7 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 		d.errorf(keyOf(keys, "command"), "", "command is empty")
 	}
 	d.features(p, root, keys, values["base_features"], values["feature_groups"])
+	d.techniques(p, values["feature_groups"], values["techniques"])
 	d.metricDirection(p, values["direction"])
 	// These values fill whole columns of runs.csv.
 	for _, c := range []struct{ key, column, value string }{{"name", "plan", p.Name}, {"metric", "metric", p.Metric}, {"model", "model_type", p.Model}} {
@@ -348,6 +350,8 @@ func (d *decoder) mapping(m *yaml.Node, what string, known func(name string) boo
 		if prev, ok := seen[name]; ok {
 			if what == "feature_groups" {
 				d.errorf(k, "", "group %q is defined twice (lines %d and %d)", name, prev.Line, k.Line)
+			} else if what == "techniques" {
+				d.errorf(k, "", "technique %q is defined twice (lines %d and %d)", name, prev.Line, k.Line)
 			} else {
 				d.errorf(k, "", "%s: key %q is set twice (lines %d and %d)", what, name, prev.Line, k.Line)
 			}
@@ -733,37 +737,45 @@ func (d *decoder) checkWords(n *yaml.Node, s string) {
 }
 
 func (d *decoder) env(p *Plan, k, v *yaml.Node) {
+	p.Env = d.envMap("env", v)
+}
+
+// envMap reads a mapping of environment variables; what names it in
+// messages ("env", `technique "pseudo" env`). Empty gives nil.
+func (d *decoder) envMap(what string, v *yaml.Node) map[string]string {
 	if v.Kind != yaml.MappingNode {
-		d.errorf(v, "", "env: want a mapping of variable names to values, got %s", describe(v))
-		return
+		d.errorf(v, "", "%s: want a mapping of variable names to values, got %s", what, describe(v))
+		return nil
 	}
-	for _, kv := range d.mapping(v, "env", nil) {
+	var env map[string]string
+	for _, kv := range d.mapping(v, what, nil) {
 		name := kv.name
 		switch {
 		case name == "":
-			d.errorf(kv.key, "", "env: empty variable name")
+			d.errorf(kv.key, "", "%s: empty variable name", what)
 			continue
 		case strings.ContainsAny(name, "=\x00"):
-			d.errorf(kv.key, "", "env: variable name %q must not contain '=' or NUL", name)
+			d.errorf(kv.key, "", "%s: variable name %q must not contain '=' or NUL", what, name)
 			continue
 		}
 		if isNull(kv.value) {
-			d.errorf(kv.value, `write "" for an empty value`, "env %s: value is null", name)
+			d.errorf(kv.value, `write "" for an empty value`, "%s %s: value is null", what, name)
 			continue
 		}
-		s, ok := d.str("env "+name, kv.value)
+		s, ok := d.str(what+" "+name, kv.value)
 		if !ok {
 			continue
 		}
 		if strings.IndexByte(s, 0) >= 0 {
-			d.errorf(kv.value, "", "env %s: value contains a NUL byte", name)
+			d.errorf(kv.value, "", "%s %s: value contains a NUL byte", what, name)
 			continue
 		}
-		if p.Env == nil {
-			p.Env = map[string]string{}
+		if env == nil {
+			env = map[string]string{}
 		}
-		p.Env[name] = s
+		env[name] = s
 	}
+	return env
 }
 
 func (d *decoder) timeout(p *Plan, k, v *yaml.Node) {
@@ -1032,16 +1044,7 @@ func (d *decoder) group(p *Plan, kv keyValue, claim func(string, []featureRef) [
 		d.errorf(kv.key, fmt.Sprintf("for example %q", sanitizeName(name)),
 			"group name %q is not usable in variant and file names: use only letters, digits, '_', '.' and '-'", name)
 	} else {
-		var lost []string
-		for _, v := range []string{"-" + name, "+" + name} {
-			if naValues[v] {
-				lost = append(lost, strconv.Quote(v))
-			}
-		}
-		if len(lost) > 0 {
-			d.warnf(kv.key, fmt.Sprintf("rename it, e.g. %q, or read runs.csv with keep_default_na=False", name+"_grp"),
-				"group %q: pandas reads the variant name %s as a missing value in runs.csv by default", name, strings.Join(lost, " and "))
-		}
+		d.warnNAVariants(kv.key, "group", name)
 	}
 	label := fmt.Sprintf("group %q", name)
 	if isNull(kv.value) || (kv.value.Kind == yaml.SequenceNode && len(kv.value.Content) == 0) {

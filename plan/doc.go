@@ -3,8 +3,9 @@
 //
 // It owns the plan format (see [Plan]), the placeholders of a command and
 // their safe substitution ([Command.Expand]), the set of ablation variants
-// of a plan ([Plan.Variants]) and the list of runs with their file-safe names
-// ([Plan.Runs], [RunName]).
+// of a plan over its feature groups and techniques ([Plan.Variants]), the
+// variants of a path ablation ([Plan.PathVariant]) and the list of runs
+// with their file-safe names ([Plan.Runs], [RunName]).
 //
 // The package is pure: [Load] reads the plan file and nothing else. It starts
 // no processes and writes no files, so callers decide where and how runs
@@ -33,6 +34,10 @@
 //	  family: [sibsp, parch]
 //	  title: [title]
 //	params: {num_leaves: 31}   # any JSON-like value
+//	techniques:                # order is kept; ablated like groups
+//	  target_enc:
+//	    params: {encoding: target}   # merged over params by path when on
+//	    env: {USE_TE: "1"}           # added to env when on
 //	alpha: 0.05
 //	min_gain: 0.001
 //	seed_std_warn: 0.005
@@ -40,10 +45,13 @@
 //	gpus: [0, 1]
 //	per_gpu: 1
 //
-// Names (plan, model, group) may only use letters, digits, '_', '.' and '-'
-// because they end up in file names. A feature may appear in base_features
-// or in one group, once. Placeholders {seed}, {features}, {variant},
-// {run_dir} and {spec} in the command are filled in by [Command.Expand].
+// Names (plan, model, group, technique) may only use letters, digits, '_',
+// '.' and '-' because they end up in file names; groups and techniques share
+// one namespace. A feature may appear in base_features or in one group,
+// once. A technique must change something: params that merge to the plan's
+// own, or no params and no env, are errors. Placeholders {seed},
+// {features}, {variant}, {run_dir}, {spec} and {techniques} in the command
+// are filled in by [Command.Expand].
 //
 // Empty top-level lists and mappings decode to nil, and a key whose value is
 // null (for example "timeout:" with nothing after it) counts as absent.

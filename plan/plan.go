@@ -70,6 +70,7 @@ type Plan struct {
 	Seeds        []int64           // never empty
 	BaseFeatures []string
 	Groups       []Group        // in plan order
+	Techniques   []Technique    // in plan order
 	Params       map[string]any // JSON-compatible values; nil when absent or empty
 	Alpha        float64        // significance level, 0 < Alpha < 1
 	MinGain      float64        // smallest gain the user cares about, > 0
@@ -149,6 +150,10 @@ func nameByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		c == '_' || c == '.' || c == '-'
 }
+
+// SafeName makes s usable as a plan name, replacing what a name may not
+// hold with '_'.
+func SafeName(s string) string { return sanitizeName(s) }
 
 // sanitizeName turns s into a valid name by replacing every character that
 // is not allowed with '_'; it falls back to "plan" when nothing usable is

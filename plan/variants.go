@@ -7,15 +7,18 @@ import (
 	"strings"
 )
 
-// VariantKind says how a variant's features relate to the plan's groups.
+// VariantKind says how a variant relates to the plan's feature groups and
+// techniques.
 type VariantKind int
 
-// The kinds of variant, in the order Variants lists them.
+// The kinds of variant, in the order Variants lists them; KindPath is a
+// step of the path ablation (PathVariant).
 const (
-	KindAll   VariantKind = iota // base features and every group
-	KindMinus                    // base features and every group but one
-	KindBase                     // base features only
-	KindPlus                     // base features and one group
+	KindAll   VariantKind = iota // base features, every group and every technique
+	KindMinus                    // all but one group or technique
+	KindBase                     // base features, no technique
+	KindPlus                     // base plus one group or technique
+	KindPath                     // base plus some groups and techniques
 )
 
 // String returns the kind's name as logs show it.
@@ -29,57 +32,92 @@ func (k VariantKind) String() string {
 		return "base"
 	case KindPlus:
 		return "plus"
+	case KindPath:
+		return "path"
 	}
 	return "VariantKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Variant is one feature set of the ablation.
+// Variant is one configuration of the ablation: a feature set and the
+// techniques on.
 type Variant struct {
-	Name      string // "all", "-family", "base", "+family"
+	Name      string // "all", "-family", "base", "+family", "+target_enc"
 	Kind      VariantKind
 	Group     string   // the group removed or added, for KindMinus and KindPlus
+	Technique string   // the technique removed or added, for KindMinus and KindPlus
 	Features  []string // base first, then groups in plan order
-	SameAs    string   // the variant with the same feature set that is run instead of this one, else ""
+	SameAs    string   // the variant with the same features and techniques that is run instead of this one, else ""
 	Reference string   // the variant it is compared to: "all" for KindMinus, "base" for KindPlus, else ""
+	// Techniques are the names of the techniques on, in plan order; Params
+	// and Env are the plan's with theirs merged in (the plan's own maps
+	// when none is on).
+	Techniques []string
+	Params     map[string]any
+	Env        map[string]string
+	// Steps, for KindPath, are the components added to base, in order.
+	Steps []Component
 }
 
-// Variants lists "all", "-g" for each group, "base", "+g" for each group,
-// in that order.
-//
-// A variant whose feature set equals that of another gets SameAs set to the
-// first of them in the order all, base, -g..., +g... (which differs from the
-// returned order so that the references all and base are the ones run). So
-// "all" and "base" are never SameAs anything, except that base is SameAs
-// "all" when the plan has no groups; with one group, "-g" is SameAs "base"
-// and "+g" SameAs "all"; with two, "+a" is SameAs "-b" and "+b" SameAs "-a".
-func (p *Plan) Variants() []Variant {
-	n := len(p.Groups)
-	// features is the base features plus the groups include accepts, in
-	// plan order; always a fresh slice so callers cannot alter the plan.
-	features := func(include func(i int) bool) []string {
-		fs := append([]string(nil), p.BaseFeatures...)
-		for i, g := range p.Groups {
-			if include(i) {
-				fs = append(fs, g.Features...)
-			}
-		}
-		return fs
+// Component is the group or technique a KindMinus or KindPlus variant
+// removes or adds; the zero Component for the others.
+func (v Variant) Component() Component {
+	switch {
+	case v.Group != "":
+		return Component{v.Group, ComponentGroup}
+	case v.Technique != "":
+		return Component{v.Technique, ComponentTechnique}
 	}
-	all := Variant{Name: "all", Kind: KindAll, Features: features(func(int) bool { return true })}
-	base := Variant{Name: "base", Kind: KindBase, Features: features(func(int) bool { return false })}
+	return Component{}
+}
+
+// build makes the variant with the components include accepts (indexes
+// into Components: groups first, then techniques).
+func (p *Plan) build(v Variant, include func(i int) bool) Variant {
+	ng := len(p.Groups)
+	fs := append([]string(nil), p.BaseFeatures...)
+	for i, g := range p.Groups {
+		if include(i) {
+			fs = append(fs, g.Features...)
+		}
+	}
+	v.Features = fs
+	v.Techniques, v.Params, v.Env = p.on(func(i int) bool { return include(ng + i) })
+	return v
+}
+
+// Variants lists "all", "-x" for each group and then each technique,
+// "base", "+x" for each, in that order.
+//
+// A variant whose features and techniques equal those of another gets
+// SameAs set to the first of them in the order all, base, -x..., +x...
+// (which differs from the returned order so that the references all and
+// base are the ones run). So "all" and "base" are never SameAs anything,
+// except that base is SameAs "all" when the plan has no groups and no
+// techniques; with one component, "-x" is SameAs "base" and "+x" SameAs
+// "all"; with two, "+a" is SameAs "-b" and "+b" SameAs "-a".
+func (p *Plan) Variants() []Variant {
+	comps := p.Components()
+	n := len(comps)
+	all := p.build(Variant{Name: "all", Kind: KindAll}, func(int) bool { return true })
+	base := p.build(Variant{Name: "base", Kind: KindBase}, func(int) bool { return false })
 	minus := make([]Variant, n)
 	plus := make([]Variant, n)
-	for i, g := range p.Groups {
-		minus[i] = Variant{Name: "-" + g.Name, Kind: KindMinus, Group: g.Name, Reference: "all",
-			Features: features(func(j int) bool { return j != i })}
-		plus[i] = Variant{Name: "+" + g.Name, Kind: KindPlus, Group: g.Name, Reference: "base",
-			Features: features(func(j int) bool { return j == i })}
+	for i, c := range comps {
+		m := Variant{Name: "-" + c.Name, Kind: KindMinus, Reference: "all"}
+		a := Variant{Name: "+" + c.Name, Kind: KindPlus, Reference: "base"}
+		if c.Kind == ComponentGroup {
+			m.Group, a.Group = c.Name, c.Name
+		} else {
+			m.Technique, a.Technique = c.Name, c.Name
+		}
+		minus[i] = p.build(m, func(j int) bool { return j != i })
+		plus[i] = p.build(a, func(j int) bool { return j == i })
 	}
 
 	// Dedupe in the canonical order, so the references win ties.
 	first := map[string]string{}
 	mark := func(v *Variant) {
-		k := setKey(v.Features)
+		k := v.key()
 		if name, ok := first[k]; ok {
 			v.SameAs = name
 			return
@@ -103,6 +141,45 @@ func (p *Plan) Variants() []Variant {
 	return out
 }
 
+// key identifies what a variant runs: its feature set and its techniques,
+// regardless of order.
+func (v Variant) key() string {
+	return setKey(v.Features) + "|" + setKey(v.Techniques)
+}
+
+// PathVariant is base with the given components added, in that order: a
+// step of the path ablation. Its name lists them ("+target_enc+family");
+// with one it is that component's add-one variant ("+target_enc"), with
+// every component of the plan "all", with none "base".
+func (p *Plan) PathVariant(steps []Component) Variant {
+	idx := map[Component]int{}
+	for i, c := range p.Components() {
+		idx[c] = i
+	}
+	on := map[int]bool{}
+	name := ""
+	for _, c := range steps {
+		on[idx[c]] = true
+		name += "+" + c.Name
+	}
+	v := Variant{Name: name, Kind: KindPath, Steps: append([]Component(nil), steps...)}
+	switch {
+	case len(on) == 0:
+		v = Variant{Name: "base", Kind: KindBase}
+	case len(on) == len(idx):
+		v = Variant{Name: "all", Kind: KindAll, Steps: v.Steps}
+	case len(steps) == 1:
+		// The first step is the add-one variant of the ordinary ablation.
+		v.Kind, v.Reference = KindPlus, "base"
+		if steps[0].Kind == ComponentGroup {
+			v.Group = steps[0].Name
+		} else {
+			v.Technique = steps[0].Name
+		}
+	}
+	return p.build(v, func(i int) bool { return on[i] })
+}
+
 // setKey identifies a feature set regardless of order. Names are
 // length-prefixed, so no feature name can make two sets collide.
 func setKey(features []string) string {
@@ -117,7 +194,7 @@ func setKey(features []string) string {
 	return b.String()
 }
 
-// Variant finds a variant by name ("all", "base", "-g", "+g").
+// Variant finds a variant by name ("all", "base", "-x", "+x").
 func (p *Plan) Variant(name string) (Variant, error) {
 	vs := p.Variants()
 	names := make([]string, len(vs))
@@ -162,7 +239,8 @@ func (p *Plan) Runs() []RunSpec {
 
 // RunName builds a descriptive, file-name-safe run name:
 // <plan>_<variant slug>_s<seed>, where the slug is "all", "base",
-// "minus_<group>" or "plus_<group>" and a negative seed is written "m5"
+// "minus_<name>", "plus_<name>" (a group or technique) or, for a path
+// step, "path_<name>_<name>..." and a negative seed is written "m5"
 // (so seed -5 gives "sm5"). Characters not allowed in names are replaced,
 // so the result is safe even for names Parse would reject.
 func RunName(planName string, v Variant, seed int64) string {
@@ -173,9 +251,14 @@ func RunName(planName string, v Variant, seed int64) string {
 	case KindBase:
 		slug = "base"
 	case KindMinus:
-		slug = "minus_" + v.Group
+		slug = "minus_" + v.Component().Name
 	case KindPlus:
-		slug = "plus_" + v.Group
+		slug = "plus_" + v.Component().Name
+	case KindPath:
+		slug = "path"
+		for _, c := range v.Steps {
+			slug += "_" + c.Name
+		}
 	default:
 		slug = v.Name
 	}

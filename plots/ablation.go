@@ -32,6 +32,9 @@ type Ablation struct {
 	Metric  string  // axis label, e.g. "auc"
 	CILevel float64 // e.g. 0.95, shown in the legend
 	Groups  []GroupGains
+	// Techniques says that some of Groups are techniques: the labels then
+	// name both.
+	Techniques bool
 }
 
 // AblationGains draws, for each group, its leave-one-out gain and its
@@ -40,7 +43,7 @@ type Ablation struct {
 func AblationGains(a Ablation, pngPath, svgPath string) error {
 	const name = "ablation gains"
 	if len(a.Groups) == 0 {
-		return notEnough(name, "the plan has no feature groups")
+		return notEnough(name, "the plan has no feature groups and no techniques")
 	}
 	measured := 0
 	for _, g := range a.Groups {
@@ -60,11 +63,14 @@ func AblationGains(a Ablation, pngPath, svgPath string) error {
 	if metric == "" {
 		metric = "score"
 	}
-	title := "What each feature group is worth"
+	title, axis, what, minus, plus := "What each feature group is worth", "feature group", "group", "-group", "+group"
+	if a.Techniques {
+		title, axis, what, minus, plus = "What each feature group and technique is worth", "feature group or technique", "it", "-name", "+name"
+	}
 	if a.Plan != "" {
 		title += " (" + a.Plan + ")"
 	}
-	p := newPlot(title, "feature group", "gain in "+metric+" (> 0: the group helps)")
+	p := newPlot(title, axis, "gain in "+metric+" (> 0: the "+what+" helps)")
 
 	// Bars sit at x = i - 0.2 (leave one out) and x = i + 0.2 (add to
 	// base); a data unit is about (width - margins)/n long.
@@ -78,8 +84,8 @@ func AblationGains(a Ablation, pngPath, svgPath string) error {
 		x     float64
 		color color.Color
 	}{
-		{"leave one out (all vs -group)", func(g GroupGains) *Gain { return g.LeaveOneOut }, -shift, blue},
-		{"add to base (+group vs base)", func(g GroupGains) *Gain { return g.Additive }, shift, orange},
+		{"leave one out (all vs " + minus + ")", func(g GroupGains) *Gain { return g.LeaveOneOut }, -shift, blue},
+		{"add to base (" + plus + " vs base)", func(g GroupGains) *Gain { return g.Additive }, shift, orange},
 	}
 	var errBars plotter.XYs
 	var errs plotter.YErrors

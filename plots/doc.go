@@ -36,6 +36,9 @@
 //     ok run's CV in run order and the best score so far, which follows
 //     direction ("maximize" or "minimize"; anything else is maximize).
 //     Needs 2 points.
+//   - FoldScores(folds []float64, metric string, png, svg): one run's fold
+//     scores joined by a line, with their mean. Needs one score, and
+//     refuses a non-finite one.
 //
 // Non-finite values are left out (and counted as missing data).
 package plots

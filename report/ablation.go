@@ -49,14 +49,23 @@ func AblationTable(w io.Writer, s *study.AblationSummary) {
 	fmt.Fprintf(w, "\nAblation of %s (%s), seeds %s: %s\n", s.Plan, metricLabel(s.Metric, s.Direction), seedList(s.Seeds), counts(&s.SweepCounts))
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "variant\tn_features\truns ok\tCV mean\tstd over seeds\tgain\t%s\tp\tverdict\ttest", ciLabel(s))
+	techs := hasTechniques(s)
+	fmt.Fprint(tw, "variant\tn_features\t")
+	if techs {
+		fmt.Fprint(tw, "techniques\t")
+	}
+	fmt.Fprintf(tw, "runs ok\tCV mean\tstd over seeds\tgain\t%s\tp\tverdict\ttest", ciLabel(s))
 	notes := slices.ContainsFunc(s.Variants, func(v study.VariantSummary) bool { return v.SameAs != "" })
 	if notes {
 		fmt.Fprint(tw, "\tnote")
 	}
 	fmt.Fprintln(tw)
 	for _, v := range s.Variants {
-		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
+		fmt.Fprintf(tw, "%s\t%d\t", v.Variant, v.NFeatures)
+		if techs {
+			fmt.Fprintf(tw, "%s\t", techniqueList(v.Techniques))
+		}
+		fmt.Fprintf(tw, "%d/%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s", v.RunsOK, v.Runs,
 			score(v.CVMean), score(v.CVStd), gain(v.Gain), ci(v), pValue(v.PValue), v.Verdict, testShort(v))
 		if notes {
 			fmt.Fprintf(tw, "\t%s", note(v))
@@ -66,7 +75,7 @@ func AblationTable(w io.Writer, s *study.AblationSummary) {
 	tw.Flush()
 	writeTrimmed(w, tb.Bytes())
 	if line := groupsByGain(s); line != "" {
-		fmt.Fprintf(w, "\nGain is positive when a group helps (%s). %s\n", s.Direction, line)
+		fmt.Fprintf(w, "\nGain is positive when a %s helps (%s). %s\n", shortNoun(s), s.Direction, line)
 	}
 	if legend := testLegend(s); legend != "" {
 		fmt.Fprintln(w, legend)
@@ -89,7 +98,7 @@ func groupsByGain(s *study.AblationSummary) string {
 	var gs []g
 	for _, v := range s.Variants {
 		if strings.HasPrefix(v.Variant, "-") && v.Gain != nil {
-			gs = append(gs, g{v.Group, *v.Gain})
+			gs = append(gs, g{cmp.Or(v.Group, v.Technique), *v.Gain})
 		}
 	}
 	if len(gs) == 0 {
@@ -100,7 +109,11 @@ func groupsByGain(s *study.AblationSummary) string {
 	for i, x := range gs {
 		parts[i] = x.name + " " + signed(x.gain)
 	}
-	return "Groups by leave-one-out gain: " + strings.Join(parts, ", ")
+	what := "Groups"
+	if hasTechniques(s) {
+		what = "Groups and techniques"
+	}
+	return what + " by leave-one-out gain: " + strings.Join(parts, ", ")
 }
 
 // metricLabel is "auc, maximize", or just the direction without a metric.
@@ -167,21 +180,35 @@ func AblationMarkdown(s *study.AblationSummary) []byte {
 		competition: s.Competition, metric: s.Metric, direction: s.Direction, started: s.Started,
 		durationS: s.DurationS, seeds: s.Seeds, counts: &s.SweepCounts, interrupted: s.Interrupted})
 	fmt.Fprintf(&b, "- Significance: α = %g (verdicts and %s confidence intervals); smallest gain that matters (`min_gain`): %g\n", s.Alpha, ciLevel(s), s.MinGain)
-	b.WriteString("\n## What each feature group is worth\n\n")
-	b.WriteString("Gain is measured against `all` for `-group` (leave one out) and against `base` for `+group` (add one), averaged over seeds, and is positive when the group helps.\n\n")
+	if hasTechniques(s) {
+		b.WriteString("\n## What each feature group and technique is worth\n\n")
+		b.WriteString("Gain is measured against `all` (every group and technique on) for `-name` (leave one out) and against `base` (base features, no technique) for `+name` (add one), averaged over seeds, and is positive when the group or technique helps.\n\n")
+	} else {
+		b.WriteString("\n## What each feature group is worth\n\n")
+		b.WriteString("Gain is measured against `all` for `-group` (leave one out) and against `base` for `+group` (add one), averaged over seeds, and is positive when the group helps.\n\n")
+	}
 	writeGroupVerdicts(&b, s)
 	if s.Plot != nil {
-		fmt.Fprintf(&b, "\n![Gain of each feature group, leave one out and add to base, with %s confidence intervals](%s)\n\n([SVG](%s))\n",
-			ciLevel(s), mdLink(s.Plot.PNG), mdLink(s.Plot.SVG))
+		fmt.Fprintf(&b, "\n![Gain of each %s, leave one out and add to base, with %s confidence intervals](%s)\n\n([SVG](%s))\n",
+			componentNoun(s), ciLevel(s), mdLink(s.Plot.PNG), mdLink(s.Plot.SVG))
 	} else if s.PlotNote != "" {
 		fmt.Fprintf(&b, "\nNo figure: %s.\n", s.PlotNote)
 	}
 	writeInteractions(&b, s)
 	b.WriteString("\n### Every variant\n\n")
-	fmt.Fprintf(&b, "| variant | n_features | runs ok | CV mean | std over seeds | gain | %s | p | verdict | test | note |\n", ciLabel(s))
-	b.WriteString("|---|---:|---:|---:|---:|---:|---|---:|---|---|---|\n")
+	techs := hasTechniques(s)
+	techHead, techRule := "", ""
+	if techs {
+		techHead, techRule = " techniques |", "---|"
+	}
+	fmt.Fprintf(&b, "| variant | n_features |%s runs ok | CV mean | std over seeds | gain | %s | p | verdict | test | note |\n", techHead, ciLabel(s))
+	fmt.Fprintf(&b, "|---|---:|%s---:|---:|---:|---:|---|---:|---|---|---|\n", techRule)
 	for _, v := range s.Variants {
-		fmt.Fprintf(&b, "| `%s` | %d | %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |\n", v.Variant, v.NFeatures, v.RunsOK, v.Runs,
+		techCell := ""
+		if techs {
+			techCell = " " + techniqueList(v.Techniques) + " |"
+		}
+		fmt.Fprintf(&b, "| `%s` | %d |%s %d/%d | %s | %s | %s | %s | %s | %s | %s | %s |\n", v.Variant, v.NFeatures, techCell, v.RunsOK, v.Runs,
 			score(v.CVMean), score(v.CVStd), gain(v.Gain), ci(v), pValue(v.PValue), v.Verdict, testLong(v), note(v))
 	}
 	if legend := testLegend(s); legend != "" {
@@ -247,12 +274,7 @@ func writeTime(b *bytes.Buffer, s *study.AblationSummary) {
 }
 
 // ciLevel is the confidence level of the intervals, e.g. "95%".
-func ciLevel(s *study.AblationSummary) string {
-	if s.Alpha <= 0 || s.Alpha >= 1 {
-		return "95%"
-	}
-	return fmt.Sprintf("%g%%", 100*(1-s.Alpha))
-}
+func ciLevel(s *study.AblationSummary) string { return ciLevelOf(s.Alpha) }
 
 func ciLabel(s *study.AblationSummary) string { return ciLevel(s) + " CI" }
 
@@ -333,13 +355,23 @@ func groupTable(w io.Writer, s *study.AblationSummary) {
 	fmt.Fprintln(w)
 	var tb bytes.Buffer
 	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "group\tleave one out\tverdict\tadd to base\tverdict\tinteraction")
+	techs := hasTechniques(s)
+	if techs {
+		fmt.Fprint(tw, "name\tkind\t")
+	} else {
+		fmt.Fprint(tw, "group\t")
+	}
+	fmt.Fprintln(tw, "leave one out\tverdict\tadd to base\tverdict\tinteraction")
 	for _, g := range s.Groups {
 		inter := ""
 		if g.Interaction != nil {
-			inter = interactionShort(g.Interaction)
+			inter = interactionShort(g.Interaction, techs)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", g.Group, gain(g.LeaveOneOut), g.LeaveOneOutVerdict,
+		fmt.Fprintf(tw, "%s\t", g.Group)
+		if techs {
+			fmt.Fprintf(tw, "%s\t", g.Kind)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", gain(g.LeaveOneOut), g.LeaveOneOutVerdict,
 			gain(g.Additive), g.AdditiveVerdict, inter)
 	}
 	tw.Flush()
@@ -351,31 +383,76 @@ func groupTable(w io.Writer, s *study.AblationSummary) {
 	}
 }
 
-func interactionShort(in *study.Interaction) string {
+func interactionShort(in *study.Interaction, techniques bool) string {
+	other := "another group"
+	if techniques {
+		other = "another group or technique"
+	}
 	switch in.Kind {
 	case study.InteractionRedundant:
-		return "redundant with another group"
+		return "redundant with " + other
 	case study.InteractionSynergy:
-		return "helps only together with another group"
+		return "helps only together with " + other
 	}
 	return in.Kind
+}
+
+// hasTechniques reports whether the ablation has techniques: labels then
+// name them beside the groups.
+func hasTechniques(s *study.AblationSummary) bool {
+	for _, g := range s.Groups {
+		if g.Kind == "technique" {
+			return true
+		}
+	}
+	return false
+}
+
+// componentNoun is what the ablation measures: "feature group", or
+// "group or technique".
+func componentNoun(s *study.AblationSummary) string {
+	if hasTechniques(s) {
+		return "group or technique"
+	}
+	return "feature group"
+}
+
+// shortNoun is componentNoun without "feature".
+func shortNoun(s *study.AblationSummary) string {
+	return strings.TrimPrefix(componentNoun(s), "feature ")
+}
+
+func techniqueList(ts []string) string {
+	if len(ts) == 0 {
+		return "—"
+	}
+	return strings.Join(ts, ", ")
 }
 
 // writeGroupVerdicts says, group by group and best first, what it is
 // worth and how sure that is.
 func writeGroupVerdicts(b *bytes.Buffer, s *study.AblationSummary) {
 	if len(s.Groups) == 0 {
-		b.WriteString("The plan has no feature groups.\n")
+		b.WriteString("The plan has no feature groups and no techniques.\n")
 		return
 	}
 	byName := map[string]study.VariantSummary{}
 	for _, v := range s.Variants {
 		byName[v.Variant] = v
 	}
-	b.WriteString("Groups by leave-one-out gain, best first:\n\n")
+	techs := hasTechniques(s)
+	if techs {
+		b.WriteString("Groups and techniques by leave-one-out gain, best first:\n\n")
+	} else {
+		b.WriteString("Groups by leave-one-out gain, best first:\n\n")
+	}
 	for _, g := range s.Groups {
 		loo, add := byName["-"+g.Group], byName["+"+g.Group]
-		fmt.Fprintf(b, "- **%s**: %s. Leave one out: %s. Add to base: %s.\n", g.Group, groupVerdict(g),
+		label := g.Group
+		if techs {
+			label += " (" + g.Kind + ")"
+		}
+		fmt.Fprintf(b, "- **%s**: %s. Leave one out: %s. Add to base: %s.\n", label, groupVerdict(g),
 			gainSentence(loo, s), gainSentence(add, s))
 	}
 }
@@ -450,7 +527,7 @@ func writeInteractions(b *bytes.Buffer, s *study.AblationSummary) {
 		}
 	}
 	if !found {
-		b.WriteString("None: each group's leave-one-out and add-to-base gains agree (no significant sign disagreement, and no significant gap larger than min_gain and a quarter of the larger gain).\n")
+		fmt.Fprintf(b, "None: each %s's leave-one-out and add-to-base gains agree (no significant sign disagreement, and no significant gap larger than min_gain and a quarter of the larger gain).\n", shortNoun(s))
 	}
 }
 

@@ -57,6 +57,9 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	}
 	field("LB", fmt.Sprintf("%s (CV-LB gap %s)", opt(row.LBScore), signedOpt(row.CVLBGap)))
 	field("features", fmt.Sprintf("%d: %s", len(rec.Features), strings.Join(rec.Features, ", ")))
+	if len(rec.Techniques) > 0 {
+		field("techniques", strings.Join(rec.Techniques, ", "))
+	}
 	field("params", flatText(rec.Params))
 	if len(rec.Metrics) > 0 {
 		keys := slices.Sorted(mapKeys(rec.Metrics))
@@ -111,6 +114,8 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 		field("log", filepath.Join(trackerDir, rec.Log))
 	}
 	switch {
+	case rec.ResolvedConfig != "" && rec.Config != "":
+		field("config", filepath.Join(trackerDir, rec.Config)+" (kxrun run it, or kxrun run "+rec.RunID+", to run it again)")
 	case rec.ResolvedConfig != "":
 		field("config", "kxrun show "+rec.RunID+" --config (kxrun run "+rec.RunID+" runs it again)")
 	case rec.Config != "":

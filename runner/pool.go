@@ -41,6 +41,9 @@ type Spec struct {
 	// Fingerprint is an opaque identity of what the run computes, carried
 	// through for the caller.
 	Fingerprint string
+	// Techniques are the plan's techniques on in this run, in plan order
+	// (their params and env are merged into Params and Env already).
+	Techniques []string
 }
 
 // Workspace is where one attempt of a run happens, made by Hooks.Prepare.
@@ -232,7 +235,7 @@ func attemptOnce(ctx context.Context, exe Executor, base []string, spec *Spec, w
 	res := &Result{Spec: spec, Workspace: ws, Params: spec.Params}
 	res.Command = spec.Command.Expand(plan.Vars{
 		Seed: spec.Seed, Features: spec.Features, Variant: spec.Variant,
-		RunDir: ws.RunDir, Spec: ws.SpecPath,
+		RunDir: ws.RunDir, Spec: ws.SpecPath, Techniques: spec.Techniques,
 	})
 	if err := writeSpecFile(spec, ws); err != nil {
 		res.Status, res.Reason = StatusFailed, fmt.Sprintf("could not write the spec file: %v", err)
@@ -437,6 +440,8 @@ type SpecFile struct {
 	Params   map[string]any `json:"params"`
 	RunDir   string         `json:"run_dir"`
 	Workdir  string         `json:"workdir"`
+	// Techniques on, in plan order; [] when none.
+	Techniques []string `json:"techniques"`
 }
 
 func writeSpecFile(spec *Spec, ws *Workspace) error {
@@ -444,9 +449,14 @@ func writeSpecFile(spec *Spec, ws *Workspace) error {
 	if params == nil {
 		params = map[string]any{}
 	}
+	techniques := spec.Techniques
+	if techniques == nil {
+		techniques = []string{}
+	}
 	data, err := json.MarshalIndent(SpecFile{
 		Plan: spec.Plan, Name: spec.Name, Variant: spec.Variant, Seed: spec.Seed,
 		Features: spec.Features, Params: params, RunDir: ws.RunDir, Workdir: spec.Dir,
+		Techniques: techniques,
 	}, "", "  ")
 	if err != nil {
 		return err
@@ -468,6 +478,7 @@ func childEnv(base []string, spec *Spec, ws *Workspace, gpu *int) []string {
 	set["KXRUN_SEED"] = strconv.FormatInt(spec.Seed, 10)
 	set["KXRUN_FEATURES"] = strings.Join(spec.Features, ",")
 	set["KXRUN_VARIANT"] = spec.Variant
+	set["KXRUN_TECHNIQUES"] = strings.Join(spec.Techniques, ",")
 	set["KXRUN_RUN_DIR"] = ws.RunDir
 	set["KXRUN_SPEC"] = ws.SpecPath
 	set["KXRUN_PLAN"] = spec.Plan

@@ -20,15 +20,18 @@ import (
 
 // VariantSummary is one line of the ablation table.
 type VariantSummary struct {
-	Variant   string   `json:"variant"`
-	Group     string   `json:"group,omitempty"`
-	Reference string   `json:"reference,omitempty"` // what the gain is measured against
-	SameAs    string   `json:"same_as,omitempty"`   // its runs are those of this variant
-	NFeatures int      `json:"n_features"`
-	Runs      int      `json:"runs"`
-	RunsOK    int      `json:"runs_ok"`
-	CVMean    *float64 `json:"cv_mean"` // mean over seeds of the runs' CV means
-	CVStd     *float64 `json:"cv_std"`  // sample std over seeds; null with fewer than 2
+	Variant   string `json:"variant"`
+	Group     string `json:"group,omitempty"`
+	Technique string `json:"technique,omitempty"` // the technique removed or added
+	Reference string `json:"reference,omitempty"` // what the gain is measured against
+	SameAs    string `json:"same_as,omitempty"`   // its runs are those of this variant
+	NFeatures int    `json:"n_features"`
+	// Techniques are the techniques on in the variant, in plan order.
+	Techniques []string `json:"techniques,omitempty"`
+	Runs       int      `json:"runs"`
+	RunsOK     int      `json:"runs_ok"`
+	CVMean     *float64 `json:"cv_mean"` // mean over seeds of the runs' CV means
+	CVStd      *float64 `json:"cv_std"`  // sample std over seeds; null with fewer than 2
 	// Gain is the mean over seeds of the same-seed difference with the
 	// reference, positive when the group helps; null for all and base.
 	Gain      *float64 `json:"gain"`
@@ -67,7 +70,9 @@ type AblationSummary struct {
 	Alpha       float64          `json:"alpha"`    // significance level of verdicts and intervals
 	MinGain     float64          `json:"min_gain"` // smallest gain that matters (interaction check)
 	Variants    []VariantSummary `json:"variants"`
-	Groups      []GroupSummary   `json:"groups"` // by leave-one-out gain, best first (see groupSummaries)
+	// Groups are the feature groups and techniques (Kind tells them
+	// apart), by leave-one-out gain, best first (see groupSummaries).
+	Groups []GroupSummary `json:"groups"`
 	SweepCounts
 	Started     time.Time `json:"started"`
 	DurationS   float64   `json:"duration_s"`
@@ -160,32 +165,7 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 		Direction: string(p.Direction), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
 		Finished: finished, SweepCounts: SweepCounts{Failures: []Failure{}}, Groups: []GroupSummary{},
 	}
-	// scores[variant][seed] and folds[variant][seed] of ok runs;
-	// ids[variant] of every run.
-	scores := map[string]map[int64]float64{}
-	folds := map[string]map[int64][]float64{}
-	ids := map[string][]string{}
-	runs := map[string]int{}
-	for _, f := range finished {
-		if !sum.count(f) {
-			if f != nil {
-				variant, _ := f.variantSeed()
-				ids[variant] = append(ids[variant], f.Record.RunID)
-				runs[variant]++
-			}
-			continue
-		}
-		rec := f.Record
-		variant, seed := f.variantSeed()
-		ids[variant] = append(ids[variant], rec.RunID)
-		runs[variant]++
-		if scores[variant] == nil {
-			scores[variant] = map[int64]float64{}
-			folds[variant] = map[int64][]float64{}
-		}
-		scores[variant][seed] = *rec.CVScore
-		folds[variant][seed] = rec.CVScores
-	}
+	t := tabulate(&sum.SweepCounts, finished)
 	canon := func(v plan.Variant) string {
 		if v.SameAs != "" {
 			return v.SameAs
@@ -198,61 +178,105 @@ func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 		byName[v.Name] = v
 	}
 	for _, v := range variants {
-		c := canon(v)
-		vs := VariantSummary{
-			Variant: v.Name, Group: v.Group, Reference: v.Reference, SameAs: v.SameAs,
-			// Runs counts those planned, started or not: an interrupted
-			// sweep shows 0/3, not 0/0.
-			NFeatures: len(v.Features), Runs: max(runs[c], len(p.Seeds)), RunsOK: len(scores[c]), RunIDs: ids[c],
-		}
-		if vs.RunIDs == nil {
-			vs.RunIDs = []string{}
-		}
-		var means []float64
-		for _, seed := range p.Seeds {
-			if s, ok := scores[c][seed]; ok {
-				means = append(means, s)
-			}
-		}
-		if len(means) > 0 {
-			m := stats.Mean(means)
-			vs.CVMean = &m
-		}
-		if len(means) > 1 {
-			sd := stats.Std(means, 1)
-			vs.CVStd = &sd
-		}
+		vs := t.summary(p, v.Name, canon(v))
+		vs.Group, vs.Technique, vs.Reference, vs.SameAs, vs.NFeatures = v.Group, v.Technique, v.Reference, v.SameAs, len(v.Features)
+		vs.Techniques = v.Techniques
 		if v.Reference != "" {
-			ref := canon(byName[v.Reference])
-			var gains []float64
-			var paired []int64
-			for _, seed := range p.Seeds {
-				s, ok1 := scores[c][seed]
-				r, ok2 := scores[ref][seed]
-				if ok1 && ok2 {
-					gains = append(gains, signedGain(p.Direction, v.Kind, s, r))
-					paired = append(paired, seed)
-				}
-			}
-			vs.GainSeeds = len(gains)
-			if len(gains) > 0 {
-				g := stats.Mean(gains)
-				vs.Gain = &g
-			}
-			var foldGains []float64
-			if len(paired) == 1 {
-				var err error
-				foldGains, err = pairFolds(p.Direction, v.Kind, folds[c][paired[0]], folds[ref][paired[0]])
-				if err != nil {
-					vs.NoTest = err.Error()
-				}
-			}
-			setSignificance(&vs, Significance(gains, foldGains, p.Alpha))
+			t.compare(p, &vs, canon(v), canon(byName[v.Reference]), v.Kind)
 		}
 		sum.Variants = append(sum.Variants, vs)
 	}
 	sum.Groups = groupSummaries(p, sum.Variants)
 	return sum
+}
+
+// scoreTable holds the results of a sweep's runs by variant: the CV
+// score and fold scores of ok runs by seed, and the ids of every run.
+type scoreTable struct {
+	scores map[string]map[int64]float64
+	folds  map[string]map[int64][]float64
+	ids    map[string][]string
+	runs   map[string]int
+}
+
+// tabulate counts finished runs into c and tables their results.
+func tabulate(c *SweepCounts, finished []*Finished) *scoreTable {
+	t := &scoreTable{scores: map[string]map[int64]float64{}, folds: map[string]map[int64][]float64{},
+		ids: map[string][]string{}, runs: map[string]int{}}
+	for _, f := range finished {
+		ok := c.count(f)
+		if f == nil {
+			continue
+		}
+		variant, seed := f.variantSeed()
+		t.ids[variant] = append(t.ids[variant], f.Record.RunID)
+		t.runs[variant]++
+		if !ok {
+			continue
+		}
+		if t.scores[variant] == nil {
+			t.scores[variant] = map[int64]float64{}
+			t.folds[variant] = map[int64][]float64{}
+		}
+		t.scores[variant][seed] = *f.Record.CVScore
+		t.folds[variant][seed] = f.Record.CVScores
+	}
+	return t
+}
+
+// summary is the line of variant name, whose runs are those of canon:
+// its runs and CV over the plan's seeds.
+func (t *scoreTable) summary(p *plan.Plan, name, canon string) VariantSummary {
+	// Runs counts those planned, started or not: an interrupted sweep
+	// shows 0/3, not 0/0.
+	vs := VariantSummary{Variant: name, Runs: max(t.runs[canon], len(p.Seeds)), RunsOK: len(t.scores[canon]), RunIDs: t.ids[canon]}
+	if vs.RunIDs == nil {
+		vs.RunIDs = []string{}
+	}
+	var means []float64
+	for _, seed := range p.Seeds {
+		if s, ok := t.scores[canon][seed]; ok {
+			means = append(means, s)
+		}
+	}
+	if len(means) > 0 {
+		m := stats.Mean(means)
+		vs.CVMean = &m
+	}
+	if len(means) > 1 {
+		sd := stats.Std(means, 1)
+		vs.CVStd = &sd
+	}
+	return vs
+}
+
+// compare fills in vs's gain over ref, seed by seed, and its
+// significance; kind says which way round the gain is taken.
+func (t *scoreTable) compare(p *plan.Plan, vs *VariantSummary, canon, ref string, kind plan.VariantKind) {
+	var gains []float64
+	var paired []int64
+	for _, seed := range p.Seeds {
+		s, ok1 := t.scores[canon][seed]
+		r, ok2 := t.scores[ref][seed]
+		if ok1 && ok2 {
+			gains = append(gains, signedGain(p.Direction, kind, s, r))
+			paired = append(paired, seed)
+		}
+	}
+	vs.GainSeeds = len(gains)
+	if len(gains) > 0 {
+		g := stats.Mean(gains)
+		vs.Gain = &g
+	}
+	var foldGains []float64
+	if len(paired) == 1 {
+		var err error
+		foldGains, err = pairFolds(p.Direction, kind, t.folds[canon][paired[0]], t.folds[ref][paired[0]])
+		if err != nil {
+			vs.NoTest = err.Error()
+		}
+	}
+	setSignificance(vs, Significance(gains, foldGains, p.Alpha))
 }
 
 // Test names, as the summary gives them.
@@ -354,9 +378,10 @@ func finitePtr(x float64) *float64 {
 	return &x
 }
 
-// GroupSummary is what one feature group is worth, both ways.
+// GroupSummary is what one feature group or technique is worth, both ways.
 type GroupSummary struct {
-	Group              string       `json:"group"`
+	Group              string       `json:"group"`              // the group's or technique's name
+	Kind               string       `json:"kind"`               // "group" or "technique"
 	LeaveOneOut        *float64     `json:"leave_one_out_gain"` // all vs -group
 	LeaveOneOutVerdict string       `json:"leave_one_out_verdict"`
 	Additive           *float64     `json:"additive_gain"` // +group vs base
@@ -404,8 +429,12 @@ func groupSummaries(p *plan.Plan, variants []VariantSummary) []GroupSummary {
 		byName[variants[i].Variant] = &variants[i]
 	}
 	out := []GroupSummary{}
-	for _, g := range p.Groups {
-		gs := GroupSummary{Group: g.Name}
+	other, others := "another group", "the other groups"
+	if len(p.Techniques) > 0 {
+		other, others = "another group or technique", "the other groups and techniques"
+	}
+	for _, g := range p.Components() {
+		gs := GroupSummary{Group: g.Name, Kind: string(g.Kind)}
 		loo, add := byName["-"+g.Name], byName["+"+g.Name]
 		if loo != nil {
 			gs.LeaveOneOut, gs.LeaveOneOutVerdict = loo.Gain, loo.Verdict
@@ -414,7 +443,7 @@ func groupSummaries(p *plan.Plan, variants []VariantSummary) []GroupSummary {
 			gs.Additive, gs.AdditiveVerdict = add.Gain, add.Verdict
 		}
 		if loo != nil && add != nil {
-			gs.Interaction = interactionOf(g.Name, loo, add, p.MinGain, p.Alpha)
+			gs.Interaction = interactionOf(g.Name, other, others, loo, add, p.MinGain, p.Alpha)
 		}
 		out = append(out, gs)
 	}
@@ -446,7 +475,10 @@ func sortKey(g GroupSummary) groupKey {
 	return groupKey{}
 }
 
-func interactionOf(group string, loo, add *VariantSummary, minGain, alpha float64) *Interaction {
+// interactionOf compares a component's two gains; other and others name
+// what it can interact with in messages ("another group", "the other
+// groups").
+func interactionOf(group, other, others string, loo, add *VariantSummary, minGain, alpha float64) *Interaction {
 	if loo.Gain == nil || add.Gain == nil {
 		return nil
 	}
@@ -472,10 +504,10 @@ func interactionOf(group string, loo, add *VariantSummary, minGain, alpha float6
 	}
 	if a > l {
 		in.Kind = InteractionRedundant
-		in.Message = fmt.Sprintf("%s adds %s on its own but is worth %s once the other groups are in: redundant with another group", group, fmtGain(a), fmtGain(l))
+		in.Message = fmt.Sprintf("%s adds %s on its own but is worth %s once %s are in: redundant with %s", group, fmtGain(a), fmtGain(l), others, other)
 	} else {
 		in.Kind = InteractionSynergy
-		in.Message = fmt.Sprintf("%s is worth %s once the other groups are in but adds %s on its own: helps only together with another group", group, fmtGain(l), fmtGain(a))
+		in.Message = fmt.Sprintf("%s is worth %s once %s are in but adds %s on its own: helps only together with %s", group, fmtGain(l), others, fmtGain(a), other)
 	}
 	return in
 }
@@ -499,7 +531,12 @@ func gainsFigure(sum *AblationSummary) plots.Ablation {
 	}
 	fig := plots.Ablation{Plan: sum.Plan, Metric: sum.Metric, CILevel: 1 - sum.Alpha}
 	for _, g := range sum.Groups {
-		fig.Groups = append(fig.Groups, plots.GroupGains{Group: g.Group, LeaveOneOut: gain("-" + g.Group), Additive: gain("+" + g.Group)})
+		label := g.Group
+		if g.Kind == string(plan.ComponentTechnique) {
+			label += " (technique)"
+			fig.Techniques = true
+		}
+		fig.Groups = append(fig.Groups, plots.GroupGains{Group: label, LeaveOneOut: gain("-" + g.Group), Additive: gain("+" + g.Group)})
 	}
 	return fig
 }

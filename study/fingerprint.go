@@ -85,11 +85,14 @@ const fingerprintVersion = 1
 
 // Fingerprint identifies what a run computes: the command after
 // substitution (the per-run paths {run_dir} and {spec} left as written),
-// the working directory, features, seed, params, the plan's env and the
-// content of its inputs.
+// the working directory, features, seed, params, the plan's env, the
+// techniques on (their params and env are in params and env already) and
+// the content of its inputs. A run without techniques has the fingerprint
+// it had before plans had techniques, so adding a technique to a plan
+// reuses every run that does not have it on.
 func Fingerprint(spec *runner.Spec, inputs map[string]string) string {
 	cmd := spec.Command.Expand(plan.Vars{Seed: spec.Seed, Features: spec.Features, Variant: spec.Variant,
-		RunDir: "{run_dir}", Spec: "{spec}"})
+		RunDir: "{run_dir}", Spec: "{spec}", Techniques: spec.Techniques})
 	keys := make([]string, 0, len(inputs))
 	for k := range inputs {
 		keys = append(keys, k)
@@ -110,7 +113,8 @@ func Fingerprint(spec *runner.Spec, inputs map[string]string) string {
 		Params   map[string]any    `json:"params"`
 		Env      map[string]string `json:"env"`
 		Inputs   [][2]string       `json:"inputs"`
-	}{fingerprintVersion, cmd.Argv, cmd.Shell, spec.Dir, spec.Features, spec.Seed, spec.Params, spec.Env, in})
+		Techs    []string          `json:"techniques,omitempty"`
+	}{fingerprintVersion, cmd.Argv, cmd.Shell, spec.Dir, spec.Features, spec.Seed, spec.Params, spec.Env, in, spec.Techniques})
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:12])
 }

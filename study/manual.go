@@ -103,6 +103,13 @@ func manualRecord(m ManualRun) (*tracker.Record, tracker.Files, error) {
 		CVScores: m.CVScores, CVScore: &mean, CVStd: &std, LBScore: m.LBScore, Notes: m.Notes,
 		StartedAt: date, FinishedAt: date, Version: Version,
 	}
+	if len(features) > 0 {
+		cfg, err := manualConfig(rec)
+		if err != nil {
+			return nil, files, err
+		}
+		files.Config = cfg
+	}
 	for _, a := range []struct{ kind, path string }{{"oof", m.OOF}, {"test", m.Test}} {
 		if a.path == "" {
 			continue

@@ -2,6 +2,7 @@ package study
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -28,7 +29,7 @@ func recordOf(p *plan.Plan, source string, res *runner.Result) *tracker.Record {
 		Workdir: spec.Dir, Env: spec.Env, Signal: out.Signal, TimedOut: out.TimedOut,
 		StderrTail: out.StderrTail, OutputBytes: out.OutputBytes, ResultSource: res.ResultSource,
 		Attempts: res.Attempts, StartedAt: out.Start, FinishedAt: out.End,
-		DurationS: out.Duration().Seconds(), Version: Version,
+		DurationS: out.Duration().Seconds(), Version: Version, Techniques: spec.Techniques,
 	}
 	if rec.Date.IsZero() {
 		rec.Date = time.Now()
@@ -70,6 +71,28 @@ type resolvedConfig struct {
 	// Inputs are part of the fingerprint: without them, a run again from
 	// this config would miss the cache, and miss an edited train.py.
 	Inputs []string `yaml:"inputs,omitempty"`
+	// Techniques are those the run had on, with the plan's params and env
+	// above: the config's all variant turns them on again.
+	Techniques techniquesYAML `yaml:"techniques,omitempty"`
+}
+
+// techniquesYAML writes techniques as a mapping in plan order.
+type techniquesYAML []plan.Technique
+
+func (ts techniquesYAML) MarshalYAML() (any, error) {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for _, t := range ts {
+		var v yaml.Node
+		body := struct {
+			Params map[string]any    `yaml:"params,omitempty"`
+			Env    map[string]string `yaml:"env,omitempty"`
+		}{t.Params, t.Env}
+		if err := v.Encode(body); err != nil {
+			return nil, err
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: t.Name}, &v)
+	}
+	return n, nil
 }
 
 // configOf is the resolved config of spec's run. body, when not nil, is
@@ -94,6 +117,17 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
 		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params, Inputs: p.Inputs,
 	}
+	if len(spec.Techniques) > 0 {
+		// The plan's own params and env, and the techniques that change
+		// them, rather than the merged result: the config's variant all
+		// then has the same techniques on, and the same fingerprint.
+		cfg.Params, cfg.Env = p.Params, p.Env
+		for _, t := range p.Techniques {
+			if slices.Contains(spec.Techniques, t.Name) {
+				cfg.Techniques = append(cfg.Techniques, t)
+			}
+		}
+	}
 	if p.Command.IsShell() {
 		cfg.Command = p.Command.Shell
 	} else {
@@ -107,4 +141,33 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 		return nil, fmt.Errorf("encode config: %w", err)
 	}
 	return body, nil
+}
+
+// manualConfig is the config of a run logged with kxrun log: what is known
+// of it as a plan, the features and params above all. kxrun did not run
+// it and has no command for it: the user adds one to run it again.
+func manualConfig(rec *tracker.Record) ([]byte, error) {
+	cfg := struct {
+		Name        string         `yaml:"name"`
+		Competition string         `yaml:"competition,omitempty"`
+		Metric      string         `yaml:"metric,omitempty"`
+		Direction   string         `yaml:"direction"`
+		Model       string         `yaml:"model"`
+		Features    []string       `yaml:"base_features"`
+		Params      map[string]any `yaml:"params,omitempty"`
+		Seeds       []int64        `yaml:"seeds,omitempty"`
+	}{Name: plan.SafeName(rec.Name), Competition: rec.Competition, Metric: rec.Metric,
+		Direction: rec.Direction, Model: rec.ModelType, Features: rec.Features, Params: rec.Params}
+	if len(cfg.Params) == 0 {
+		cfg.Params = nil
+	}
+	if rec.Seed != nil {
+		cfg.Seeds = []int64{*rec.Seed}
+	}
+	body, err := yaml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	out := fmt.Appendf(nil, "# Config of run %s, logged with kxrun log: its features and params as a plan.\n# kxrun did not run it: add how to run the trainer, e.g. command: [python3, train.py, --seed, \"{seed}\"],\n# then kxrun run <this file> runs it.\n", rec.Name)
+	return append(out, body...), nil
 }

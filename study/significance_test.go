@@ -178,7 +178,7 @@ func TestInteractions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := interactionOf("g", tt.loo, tt.add, 0.001, 0.05)
+			got := interactionOf("g", "another group", "the other groups", tt.loo, tt.add, 0.001, 0.05)
 			if diff := cmp.Diff(tt.want, got, approx, cmpopts.IgnoreFields(Interaction{}, "Message")); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

@@ -126,8 +126,9 @@ func specsOf(p *plan.Plan, runs []plan.RunSpec, workdir string, inputs map[strin
 	for i, r := range runs {
 		specs[i] = &runner.Spec{
 			Index: i, Name: r.Name, Plan: p.Name, Variant: r.Variant.Name, Seed: r.Seed,
-			Features: r.Variant.Features, Params: p.Params, Command: p.Command,
-			Dir: workdir, Env: p.Env, Timeout: p.Timeout, Retries: p.Retries,
+			Features: r.Variant.Features, Params: r.Variant.Params, Command: p.Command,
+			Dir: workdir, Env: r.Variant.Env, Timeout: p.Timeout, Retries: p.Retries,
+			Techniques: r.Variant.Techniques,
 		}
 		specs[i].Fingerprint = Fingerprint(specs[i], inputs)
 	}
@@ -408,6 +409,7 @@ func (s *sweep) finish(res *runner.Result) error {
 		return err
 	}
 	rec.ResolvedConfig = string(cfg)
+	files.Config = cfg
 	return s.committer.add(queued{
 		pending: tracker.Pending{Record: rec, Files: files},
 		finish:  &Finished{Spec: res.Spec, Record: rec},

@@ -2,44 +2,57 @@ package tracker
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
-// BenchmarkCommit is the durable logging of runs with a log and a config
-// (details, log, config, row), one at a time and in batches as a sweep's
-// committer makes them when runs end together. ns/op is per run.
+// BenchmarkCommit is the durable logging of runs with a log (details,
+// log, row), one at a time and in batches as a sweep's committer makes them
+// when runs end together. ns/op is per run.
 func BenchmarkCommit(b *testing.B) {
 	for _, batch := range []int{1, 4, 16} {
-		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			tr, err := Open(b.TempDir())
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) { benchCommit(b, batch, false) })
+	}
+}
+
+// BenchmarkCommitConfig is BenchmarkCommit with each run's config file
+// (configs/<run name>.yaml), as sweeps commit them.
+func BenchmarkCommitConfig(b *testing.B) {
+	for _, batch := range []int{1, 16} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) { benchCommit(b, batch, true) })
+	}
+}
+
+func benchCommit(b *testing.B, batch int, config bool) {
+	tr, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := tr.NewStaging()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Remove()
+	cfg := []byte("# Resolved config of run bench: variant all of plan p, seed 1.\nname: p\ncommand: [train]\nbase_features: [a, b, c]\nparams: {lr: 0.1}\n")
+	b.ResetTimer()
+	for i := 0; i < b.N; i += batch {
+		var pending []Pending
+		for j := i; j < min(i+batch, b.N); j++ {
+			logPath, log, err := st.NewLog()
 			if err != nil {
 				b.Fatal(err)
 			}
-			st, err := tr.NewStaging()
-			if err != nil {
-				b.Fatal(err)
+			log.WriteString("training output\n")
+			log.Close()
+			files := Files{Log: logPath}
+			if config {
+				files.Config = fmt.Appendf(slices.Clip(cfg), "seeds: [%d]\n", j)
 			}
-			defer st.Remove()
-			b.ResetTimer()
-			for i := 0; i < b.N; i += batch {
-				var pending []Pending
-				for j := i; j < min(i+batch, b.N); j++ {
-					logPath, log, err := st.NewLog()
-					if err != nil {
-						b.Fatal(err)
-					}
-					log.WriteString("training output\n")
-					log.Close()
-					pending = append(pending, Pending{
-						Record: sampleRecord(fmt.Sprintf("bench_%d", j), 0.5),
-						Files:  Files{Log: logPath},
-					})
-				}
-				if _, err := tr.CommitBatch(pending); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+			pending = append(pending, Pending{Record: sampleRecord(fmt.Sprintf("bench_%d", j), 0.5), Files: files})
+		}
+		if _, err := tr.CommitBatch(pending); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

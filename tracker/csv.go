@@ -50,6 +50,7 @@ var columns = []column{
 	{"archived", kBool, unsafe.Offsetof(Row{}.Archived)},
 	{"source", kString, unsafe.Offsetof(Row{}.Source)},
 	{"fingerprint", kString, unsafe.Offsetof(Row{}.Fingerprint)},
+	{"techniques", kString, unsafe.Offsetof(Row{}.Techniques)},
 	{"competition", kString, unsafe.Offsetof(Row{}.Competition)},
 }
 
@@ -81,6 +82,9 @@ type Row struct {
 	// Fingerprint identifies what a plan run computed (command, features,
 	// seed, params, env, inputs): an ok run with the same one is reused.
 	Fingerprint string
+	// Techniques are the plan techniques the run had on, comma-separated
+	// in plan order; "" for none.
+	Techniques  string
 	Competition string
 }
 
@@ -93,7 +97,8 @@ func RowOf(rec *Record) Row {
 		NFeatures: len(rec.Features), ModelType: rec.ModelType, Metric: rec.Metric,
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
-		Fingerprint: rec.Fingerprint, Competition: rec.Competition,
+		Fingerprint: rec.Fingerprint, Techniques: strings.Join(rec.Techniques, ","),
+		Competition: rec.Competition,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r

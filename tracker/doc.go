@@ -6,8 +6,9 @@
 //	details/<run_id>.json         the full record of a run, with its resolved config
 //	logs/<run_id>.log             stdout and stderr of the command
 //	artifacts/oof_<model>_v<N>.npy, artifacts/test_<model>_v<N>.npy
-//	configs/<run name>.yaml       resolved configs, in trackers made before they
-//	                              moved into the records (read, never written)
+//	configs/<run name>.yaml       the resolved config of a run, a one-run plan
+//	                              (configs/<run name>.<run_id>.yaml when a run of
+//	                              that name with another config has the name)
 //	reports/                      markdown summaries
 //	sweeps/s<N>.json              what each sweep did (kxrun sweeps)
 //	.lock                         held (flock) around every change

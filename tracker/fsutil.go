@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,6 +109,22 @@ func syncDir(dir string) error {
 // thousands of logs that lookup cost as much as the rename.
 func rename(oldpath, newpath string) error {
 	if err := unix.Rename(oldpath, newpath); err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return nil
+}
+
+// renameNoReplace renames oldpath to newpath unless newpath exists (an
+// error wrapping fs.ErrExist then), atomically where the file system can
+// (renameat2 RENAME_NOREPLACE), else by a hard link and an unlink.
+func renameNoReplace(oldpath, newpath string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, unix.RENAME_NOREPLACE)
+	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) {
+		if err = unix.Link(oldpath, newpath); err == nil {
+			err = unix.Unlink(oldpath)
+		}
+	}
+	if err != nil {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
 	return nil

@@ -61,6 +61,8 @@ type Record struct {
 	Fingerprint    string            `json:"fingerprint,omitempty"`
 	Inputs         map[string]string `json:"inputs,omitempty"` // sha256 of each file in the plan's inputs
 	GPU            *int              `json:"gpu,omitempty"`    // the GPU slot the run was given
+	// Techniques are the plan techniques the run had on, in plan order.
+	Techniques []string `json:"techniques,omitempty"`
 }
 
 // ImportOrigin records where an imported run came from.

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -66,6 +67,7 @@ const (
 	logsDir    = "logs"
 	artsDir    = "artifacts"
 	reportsDir = "reports"
+	configsDir = "configs"
 )
 
 // Open opens the tracker in dir, creating its layout if needed.
@@ -78,7 +80,7 @@ func OpenWarn(dir string, warn func(msg string)) (*Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{"", detailsDir, logsDir, artsDir, reportsDir, workName} {
+	for _, sub := range []string{"", detailsDir, logsDir, artsDir, reportsDir, configsDir, workName} {
 		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
 			if readable(abs) {
 				break // a tracker this user may read but not write: read it
@@ -157,6 +159,9 @@ type ArtifactFile struct {
 type Files struct {
 	Log       string // a log file to move into logs/, "" for none
 	Artifacts []ArtifactFile
+	// Config is the run's resolved config (YAML) to keep as
+	// configs/<run name>.yaml; nil for none.
+	Config []byte
 }
 
 // Commit stores a run: it assigns the next run id, moves the run's files
@@ -253,6 +258,11 @@ func (t *Tracker) placeLocked(rec *Record, files Files) error {
 		}
 		break
 	}
+	if files.Config != nil {
+		if err := t.keepConfig(rec, files.Config); err != nil {
+			return fmt.Errorf("write config of %s: %w", rec.RunID, err)
+		}
+	}
 	if files.Log != "" {
 		if err := t.keepLog(rec, files.Log); err != nil {
 			return fmt.Errorf("keep log of %s: %w", rec.RunID, err)
@@ -288,6 +298,50 @@ func (t *Tracker) keepLog(rec *Record, log string) error {
 	return os.WriteFile(t.path(detailsDir, rec.RunID+".json"), details, 0o644)
 }
 
+// keepConfig writes a run's config as configs/<run name>.yaml, the name
+// given in rec.Config, unsynced like the run's other files: under a
+// temporary name, then renamed to its name unless that exists, so that a
+// crash never leaves a part of a config under a run's name and no rename
+// ever replaces another run's config. When the name exists with the same
+// content (the same run made again), it is the run's config already; with
+// other content (the plan changed since), the run gets
+// configs/<run name>.<run id>.yaml, and its details, written already, are
+// rewritten to say so.
+func (t *Tracker) keepConfig(rec *Record, data []byte) error {
+	dst := t.path(rec.Config)
+	// The commit lock is held: no other process writes this name.
+	tmp := t.path(configsDir, ".tmp.yaml")
+	os.Remove(tmp)
+	if err := createFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	err := renameNoReplace(tmp, dst)
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if old, rerr := os.ReadFile(dst); rerr == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	rec.Config = filepath.Join(configsDir, safeName(rec.Name)+"."+rec.RunID+".yaml")
+	if err := rename(tmp, t.path(rec.Config)); err != nil {
+		return err
+	}
+	details, err := detailsJSON(rec)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(t.path(detailsDir, rec.RunID+".json"), details, 0o644)
+}
+
+// ConfigPath is where a run's config file is, "" when it has none.
+func (t *Tracker) ConfigPath(rec *Record) string {
+	if rec.Config == "" {
+		return ""
+	}
+	return t.path(rec.Config)
+}
+
 // detailsJSON is the content of a run's details file.
 func detailsJSON(rec *Record) ([]byte, error) {
 	data, err := json.MarshalIndent(rec, "", "  ")
@@ -302,6 +356,9 @@ func (t *Tracker) name(rec *Record, files Files, n int) {
 	rec.Number, rec.RunID = n, FormatID(n)
 	if files.Log != "" {
 		rec.Log = filepath.Join(logsDir, rec.RunID+".log")
+	}
+	if files.Config != nil {
+		rec.Config = filepath.Join(configsDir, safeName(rec.Name)+".yaml")
 	}
 	rec.Artifacts = nil
 	for _, a := range files.Artifacts {

@@ -24,20 +24,27 @@ type ablationOptions struct {
 	JSON     bool
 	ReportMD string
 	FailOn   string
+	Path     bool
 }
 
 func newAblationCmd(g *globals) *cobra.Command {
 	opts := &ablationOptions{globals: g}
 	cmd := &cobra.Command{
 		Use:   "ablation PLAN",
-		Short: "Run every feature-group ablation variant of a plan for every seed",
-		Long: `Expands the plan into variants (all features, all minus each group, base
-only, base plus each group) times seeds, runs the plan's command for each,
-logs every run to the tracker and prints what each feature group is worth.
+		Short: "Run every ablation variant of a plan (feature groups and techniques) for every seed",
+		Long: `Expands the plan into variants (all groups and techniques on, all minus each
+group or technique, base features with no technique, base plus each one)
+times seeds, runs the plan's command for each, logs every run to the
+tracker and prints what each feature group and technique is worth.
+
+With --path it runs a path ablation instead: from base, it turns on each
+remaining group or technique in turn and keeps the one that helps most
+(by the seed-paired mean), until all is reached, and reports the path with
+the gain of each step and its share of the total gain.
 
 Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 3 the tracker could not be written, 130 interrupted.`,
-		Example: "  kxrun ablation plans/groups.yaml\n  kxrun ablation plans/groups.yaml --jobs 4 --json | jq .variants",
+		Example: "  kxrun ablation plans/groups.yaml\n  kxrun ablation plans/groups.yaml --jobs 4 --json | jq .variants\n  kxrun ablation plans/groups.yaml --path",
 		Args:    exactArgs(1, "kxrun ablation plans/groups.yaml"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.PlanPath = args[0]
@@ -46,7 +53,8 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
 	cmd.Flags().StringVar(&opts.ReportMD, "report-md", "", "also write the markdown summary to this file (e.g. for a pull-request comment)")
-	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "failed", "when to exit non-zero: failed (a run failed: 1), hurts (also when a group hurts: 4), none")
+	cmd.Flags().StringVar(&opts.FailOn, "fail-on", "failed", "when to exit non-zero: failed (a run failed: 1), hurts (also when a group or technique hurts: 4), none")
+	cmd.Flags().BoolVar(&opts.Path, "path", false, "path ablation: from base to all, turning on the most helpful remaining group or technique at each step")
 	opts.sweepFlags.bind(cmd)
 	return cmd
 }
@@ -61,6 +69,9 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Path && len(p.Components()) == 0 {
+		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
+	}
 	progress := opts.stdout
 	if opts.JSON {
 		progress = opts.stderr
@@ -68,6 +79,9 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "ablation", progress)
 	if err != nil {
 		return err
+	}
+	if opts.Path {
+		return runPathAblation(ctx, opts, p, sw, progress)
 	}
 	if opts.DryRun {
 		return sw.dryRun(opts.stdout, p.Runs(), opts.JSON)
@@ -79,34 +93,55 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if runErr != nil && !study.IsInterrupted(runErr) {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
-	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, study.PartialKind("ablation", sum.Interrupted), time.Now()) + ".md"
-	md := report.AblationMarkdown(sum)
-	reportPath, err := tr.WriteReport(name, md)
-	if err != nil {
-		return err
-	}
-	sum.Report = reportPath
-	saved := append(loggedPaths(tr, sum.Fresh), reportPath)
 	var figures []string
 	if sum.Plot != nil {
 		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
-		saved = append(saved, figures...)
 	}
+	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
+		name: study.ReportName(p.Name, study.PartialKind("ablation", sum.Interrupted), time.Now()) + ".md", md: report.AblationMarkdown(sum),
+		figures: figures, report: &sum.Report, summary: sum, fresh: sum.Fresh,
+		table:  func(w io.Writer) { report.AblationTable(w, sum) },
+		failed: sum.Failed, hurting: func() []string { return study.Hurting(sum) },
+	}, runErr)
+}
+
+// ablationEnd is what an ablation, ordinary or path, hands to
+// finishAblation.
+type ablationEnd struct {
+	name    string // of the markdown report
+	md      []byte
+	figures []string // beside the report
+	report  *string  // set to the report's path
+	summary any      // printed with --json
+	table   func(io.Writer)
+	failed  int
+	fresh   int // runs made (not reused): runs.csv changed
+	hurting func() []string
+}
+
+// finishAblation writes the report, prints the summary and decides the
+// exit status.
+func finishAblation(opts *ablationOptions, progress io.Writer, tr *tracker.Tracker, e ablationEnd, runErr error) error {
+	reportPath, err := tr.WriteReport(e.name, e.md)
+	if err != nil {
+		return err
+	}
+	*e.report = reportPath
+	saved := append(loggedPaths(tr, e.fresh), reportPath)
+	saved = append(saved, e.figures...)
 	if opts.ReportMD != "" {
-		written, err := writeReportCopy(opts.ReportMD, md, figures)
+		written, err := writeReportCopy(opts.ReportMD, e.md, e.figures)
 		if err != nil {
 			return fmt.Errorf("--report-md: %w", err)
 		}
 		saved = append(saved, written...)
 	}
-
 	if opts.JSON {
-		if err := writeJSON(opts.stdout, sum); err != nil {
+		if err := writeJSON(opts.stdout, e.summary); err != nil {
 			return err
 		}
 	} else {
-		report.AblationTable(opts.stdout, sum)
+		e.table(opts.stdout)
 	}
 	fmt.Fprintln(progress)
 	printSaved(progress, saved...)
@@ -116,15 +151,47 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if opts.FailOn == "none" {
 		return nil
 	}
-	if sum.Failed > 0 {
+	if e.failed > 0 {
 		return errRunsFailed
 	}
 	if opts.FailOn == "hurts" {
-		if bad := study.Hurting(sum); len(bad) > 0 {
+		if bad := e.hurting(); len(bad) > 0 {
 			return &groupsHurtError{variants: bad}
 		}
 	}
 	return nil
+}
+
+// runPathAblation is runAblation with --path.
+func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, sw *sweepSetup, progress io.Writer) error {
+	k := len(p.Components())
+	if opts.DryRun {
+		first := []plan.Variant{p.PathVariant(nil)}
+		for _, c := range p.Components() {
+			first = append(first, p.PathVariant([]plan.Component{c}))
+		}
+		var runs []plan.RunSpec
+		for _, v := range first {
+			for _, seed := range p.Seeds {
+				runs = append(runs, plan.RunSpec{Variant: v, Seed: seed, Name: plan.RunName(p.Name, v, seed)})
+			}
+		}
+		fmt.Fprintf(opts.stdout, "path ablation: base and the first step below; the %d later step(s) depend on its results\n", max(k-1, 0))
+		return sw.dryRun(opts.stdout, runs, opts.JSON)
+	}
+	fmt.Fprintf(progress, "kxrun: %s: path ablation over %d groups and techniques: base + %d variants x %d seeds = up to %d runs, %d at a time, logging to %s\n",
+		p.Name, k, study.PathVariants(k), len(p.Seeds), (1+study.PathVariants(k))*len(p.Seeds), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
+	sum, runErr := study.PathAblation(ctx, sw.opts)
+	sw.close()
+	if runErr != nil && !study.IsInterrupted(runErr) {
+		return sweepError(runErr, sw.opts.Tracker)
+	}
+	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
+		name: study.ReportName(p.Name, study.PartialKind("path", sum.Interrupted), time.Now()) + ".md", md: report.PathMarkdown(sum),
+		report: &sum.Report, summary: sum, fresh: sum.Fresh,
+		table:  func(w io.Writer) { report.PathTable(w, sum) },
+		failed: sum.Failed, hurting: func() []string { return study.PathHurting(sum) },
+	}, runErr)
 }
 
 // writeReportCopy writes the markdown summary to path too, with the

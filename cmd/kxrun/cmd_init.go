@@ -74,6 +74,15 @@ feature_groups:
   title: [title]
 
 params: {num_leaves: 31, learning_rate: 0.05}
+
+# Techniques are ablated like groups: when one is on, its params are merged
+# over params and its env added; the trainer sees KXRUN_TECHNIQUES.
+# techniques:
+#   target_enc:
+#     params: {encoding: target}
+#   pseudo:
+#     params: {pseudo_label: {rounds: 2}}
+#     env: {USE_PSEUDO: "1"}
 `
 
 func runInit(ctx context.Context, opts *initOptions) error {

@@ -27,7 +27,7 @@ func newRunCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run PLAN|RUN",
 		Short: "Run one variant of a plan (default all) for its seeds, logged like any run",
-		Long: `Runs one variant of the plan (all, base, -group or +group; default all) for the
+		Long: `Runs one variant of the plan (all, base, -name or +name for a group or technique; default all) for the
 plan's seeds, or the seeds given with --seed, and logs every run.
 Given a run of the tracker instead of a plan file, it runs that run's
 resolved config again (see kxrun show RUN --config): the same command,
@@ -39,7 +39,7 @@ features, seed, params and environment.`,
 			return runRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -GROUP or +GROUP")
+	cmd.Flags().StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -NAME or +NAME (a feature group or technique)")
 	cmd.Flags().Int64SliceVar(&opts.Seeds, "seed", nil, "seed to run (repeatable; default: the plan's seeds)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the runs as one JSON object on stdout")
 	opts.sweepFlags.bind(cmd)

@@ -66,7 +66,7 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -GROUP or +GROUP")
+	fl.StringVar(&opts.Variant, "variant", "all", "the variant to run: all, base, -NAME or +NAME (a feature group or technique)")
 	fl.Int64SliceVar(&opts.Seeds, "seeds", nil, "the seeds to run, e.g. 1,2,3 (default: the plan's)")
 	fl.IntVar(&opts.NSeeds, "n-seeds", 0, "run N seeds: the plan's first, then a fixed sequence")
 	fl.Float64Var(&opts.TargetSE, "target-se", 0, "standard error to aim at when advising a number of seeds (default min_gain/2.8)")

@@ -96,7 +96,7 @@ func resolvedConfig(tr *tracker.Tracker, rec *tracker.Record) ([]byte, error) {
 	case rec.ResolvedConfig != "":
 		return []byte(rec.ResolvedConfig), nil
 	case rec.Config != "":
-		data, err := os.ReadFile(filepath.Join(tr.Dir, rec.Config))
+		data, err := os.ReadFile(tr.ConfigPath(rec))
 		if err != nil {
 			return nil, fmt.Errorf("config of %s: %w", rec.RunID, err)
 		}

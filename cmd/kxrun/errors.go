@@ -39,7 +39,7 @@ func usagef(hint, format string, args ...any) error {
 type groupsHurtError struct{ variants []string }
 
 func (e *groupsHurtError) Error() string {
-	return "feature groups hurt the score: " + strings.Join(e.variants, ", ")
+	return "feature groups or techniques hurt the score: " + strings.Join(e.variants, ", ")
 }
 
 // errRunsFailed ends a sweep in which some run failed; the runs are logged.

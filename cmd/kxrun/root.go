@@ -115,6 +115,7 @@ runs your own training command for each one concurrently, and logs every run
 	root.AddCommand(newEditCmd(g))
 	root.AddCommand(newDoctorCmd(g))
 	root.AddCommand(newSweepsCmd(g))
+	root.AddCommand(newUICmd(g))
 	return root
 }
 

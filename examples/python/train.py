@@ -2,20 +2,19 @@
 """A scikit-learn trainer for kxrun: logistic regression on the Wisconsin
 breast cancer data that ships with scikit-learn (no download).
 
-Under kxrun it reads the run's features, seed and params from KXRUN_SPEC
-(or the KXRUN_* variables), runs stratified k-fold CV shuffled by the seed,
-saves out-of-fold and test predictions with numpy.save in KXRUN_RUN_DIR and
-prints the result as one JSON line. Run by hand it uses every feature, seed
-42, and writes oof.npy and test.npy in the current directory.
+kxrun.trainer (the package under python/) gives the run's features, seed
+and params; the script runs stratified k-fold CV shuffled by the seed, and
+run.finish saves the out-of-fold and test predictions in the run's directory
+and reports the scores. Run by hand it uses every feature, seed 42, and
+writes oof.npy and test.npy in the current directory.
 
     kxrun ablation plans/sklearn.yaml
-    /usr/bin/python3 examples/python/train.py
+    PYTHONPATH=python /usr/bin/python3 examples/python/train.py
 """
 
-import json
-import os
 import sys
 
+import kxrun.trainer
 import numpy as np
 import sklearn
 from sklearn.datasets import load_breast_cancer
@@ -52,29 +51,12 @@ def kaggle_name(name):
     return name.replace(" ", "_") + "_" + stat
 
 
-def run_settings(all_features):
-    """What kxrun asks for: the spec file when there is one, else the
-    KXRUN_* variables, else defaults for a run by hand."""
-    spec = {}
-    if os.environ.get("KXRUN_SPEC"):
-        with open(os.environ["KXRUN_SPEC"]) as f:
-            spec = json.load(f)
-    features = spec.get("features")
-    if features is None and os.environ.get("KXRUN_FEATURES"):
-        features = os.environ["KXRUN_FEATURES"].split(",")
-    seed = spec.get("seed", os.environ.get("KXRUN_SEED", 42))
-    run_dir = spec.get("run_dir") or os.environ.get("KXRUN_RUN_DIR") or "."
-    params = {**DEFAULTS, **(spec.get("params") or {})}
-    return features or list(all_features), int(seed), run_dir, params
-
-
 def main():
     X, X_test, y, y_test = load_data()
-    features, seed, run_dir, params = run_settings(X.columns)
-    unknown = sorted(set(features) - set(X.columns))
-    if unknown:
-        # A typo in the plan must fail the run, not train on fewer features.
-        sys.exit(f"unknown features {unknown}; known: {list(X.columns)}")
+    # A feature of the plan that the data lacks fails the run (a typo must
+    # not train on fewer features).
+    run = kxrun.trainer.current(all_features=X.columns, params=DEFAULTS)
+    features, seed, params = run.features, run.seed, run.params
     X, X_test = X[features].to_numpy(), X_test[features].to_numpy()
 
     folds = StratifiedKFold(n_splits=int(params["folds"]), shuffle=True, random_state=seed)
@@ -89,28 +71,27 @@ def main():
         model.fit(X[tr], y[tr])
         oof[va] = model.predict_proba(X[va])[:, 1]
         test_pred += model.predict_proba(X_test)[:, 1] / folds.n_splits
-        # float(): json cannot encode numpy scalars such as np.float32.
-        scores.append(float(roc_auc_score(y[va], oof[va])))
+        scores.append(roc_auc_score(y[va], oof[va]))  # run.finish makes plain floats of numpy's
         print(f"fold {k}: auc={scores[-1]:.5f} train={len(tr)} valid={len(va)}", file=sys.stderr)
 
-    np.save(os.path.join(run_dir, "oof.npy"), oof)
-    np.save(os.path.join(run_dir, "test.npy"), test_pred)
     cv_mean, cv_std = float(np.mean(scores)), float(np.std(scores))
     print(f"cv auc {cv_mean:.5f} ± {cv_std:.5f} on {len(features)} features, seed {seed}", file=sys.stderr)
-    print(json.dumps({
-        "cv_scores": scores,
-        "params": {"C": float(params["C"]), "folds": folds.n_splits, "max_iter": int(params["max_iter"])},
+    run.finish(
+        scores,
+        oof=oof,
+        test=test_pred,
+        params={"C": float(params["C"]), "folds": folds.n_splits, "max_iter": int(params["max_iter"])},
         # The script's own mean and population std (ddof 0, as kxrun's
         # cv_score and cv_std) so the two can be compared.
-        "metrics": {
+        metrics={
             "cv_mean": cv_mean,
             "cv_std": cv_std,
-            "oof_auc": float(roc_auc_score(y, oof)),
-            "holdout_auc": float(roc_auc_score(y_test, test_pred)),
+            "oof_auc": roc_auc_score(y, oof),
+            "holdout_auc": roc_auc_score(y_test, test_pred),
             "n_features": len(features),
         },
-        "notes": f"StandardScaler + LogisticRegression, {folds.n_splits}-fold stratified CV, sklearn {sklearn.__version__}",
-    }))
+        notes=f"StandardScaler + LogisticRegression, {folds.n_splits}-fold stratified CV, sklearn {sklearn.__version__}",
+    )
 
 
 if __name__ == "__main__":

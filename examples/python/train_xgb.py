@@ -3,20 +3,19 @@
 that ships with scikit-learn (no download), scored by RMSE, so the plan says
 `direction: minimize`.
 
-Same protocol as train.py: features, seed and params from KXRUN_SPEC (or the
-KXRUN_* variables), k-fold CV shuffled by the seed, oof.npy and test.npy
-saved with numpy.save in KXRUN_RUN_DIR, one JSON line on stdout. XGBoost
-predicts float32, and the arrays are saved as they come: kxrun records their
-dtype as numpy reports it.
+Same shape as train.py: kxrun.trainer gives the features, seed and params,
+k-fold CV is shuffled by the seed, and run.finish saves oof.npy and test.npy
+in the run's directory and reports the scores. XGBoost predicts float32, and
+the arrays are saved as they come: kxrun records their dtype as numpy
+reports it.
 
     kxrun ablation plans/xgboost.yaml
-    /usr/bin/python3 examples/python/train_xgb.py
+    PYTHONPATH=python /usr/bin/python3 examples/python/train_xgb.py
 """
 
-import json
-import os
 import sys
 
+import kxrun.trainer
 import numpy as np
 import xgboost as xgb
 from sklearn.datasets import load_diabetes
@@ -38,32 +37,14 @@ def load_data():
     return train_test_split(X, y, test_size=0.2, random_state=0)
 
 
-def run_settings(all_features):
-    """The spec file when there is one, else the KXRUN_* variables, else
-    defaults for a run by hand."""
-    spec = {}
-    if os.environ.get("KXRUN_SPEC"):
-        with open(os.environ["KXRUN_SPEC"]) as f:
-            spec = json.load(f)
-    features = spec.get("features")
-    if features is None and os.environ.get("KXRUN_FEATURES"):
-        features = os.environ["KXRUN_FEATURES"].split(",")
-    seed = spec.get("seed", os.environ.get("KXRUN_SEED", 42))
-    run_dir = spec.get("run_dir") or os.environ.get("KXRUN_RUN_DIR") or "."
-    params = {**DEFAULTS, **(spec.get("params") or {})}
-    return features or list(all_features), int(seed), run_dir, params
-
-
 def rmse(y, pred):
     return float(np.sqrt(np.mean((y - pred) ** 2)))
 
 
 def main():
     X, X_test, y, y_test = load_data()
-    features, seed, run_dir, params = run_settings(X.columns)
-    unknown = sorted(set(features) - set(X.columns))
-    if unknown:
-        sys.exit(f"unknown features {unknown}; known: {list(X.columns)}")
+    run = kxrun.trainer.current(all_features=X.columns, params=DEFAULTS)
+    features, seed, params = run.features, run.seed, run.params
     X, X_test = X[features].to_numpy(), X_test[features].to_numpy()
 
     folds = KFold(n_splits=int(params["folds"]), shuffle=True, random_state=seed)
@@ -87,23 +68,22 @@ def main():
         scores.append(rmse(y[va], oof[va]))
         print(f"fold {k}: rmse={scores[-1]:.4f} train={len(tr)} valid={len(va)}", file=sys.stderr)
 
-    np.save(os.path.join(run_dir, "oof.npy"), oof)
-    np.save(os.path.join(run_dir, "test.npy"), test_pred)
     cv_mean, cv_std = float(np.mean(scores)), float(np.std(scores))
     print(f"cv rmse {cv_mean:.4f} ± {cv_std:.4f} on {len(features)} features, seed {seed}", file=sys.stderr)
-    print(json.dumps({
-        "cv_scores": scores,
-        "params": {**{k: v for k, v in model_params.items() if k != "random_state"}, "folds": folds.n_splits},
-        "metrics": {
+    run.finish(
+        scores,
+        oof=oof,
+        test=test_pred,
+        params={**{k: v for k, v in model_params.items() if k != "random_state"}, "folds": folds.n_splits},
+        metrics={
             "cv_mean": cv_mean,
             "cv_std": cv_std,
             "oof_rmse": rmse(y, oof),
             "holdout_rmse": rmse(y_test, test_pred),
             "n_features": len(features),
         },
-        "notes": f"XGBRegressor (hist), {folds.n_splits}-fold CV, xgboost {xgb.__version__}",
-    }))
-
+        notes=f"XGBRegressor (hist), {folds.n_splits}-fold CV, xgboost {xgb.__version__}",
+    )
 
 if __name__ == "__main__":
     main()
