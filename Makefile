@@ -58,4 +58,4 @@ clean:
 # trainers, plans and arguments, secrets. Prints the table of
 # docs/reliability.md. Its short form runs in `make test`.
 reliability:
-	$(GO) test -tags reliability -count=1 -timeout 60m -run 'TestKill9|TestConcurrentWriters|TestDiskFull|TestHostileTrainers|TestHostileArgs|TestSecrets' -v ./reliability/
+	$(GO) test -tags reliability -count=1 -timeout 60m -run 'TestKill9|TestKill9Rewrite|TestConcurrentWriters|TestDiskFull|TestHostileTrainers|TestHostileArgs|TestSecrets' -v ./reliability/

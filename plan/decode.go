@@ -304,6 +304,7 @@ func (d *decoder) plan(root *yaml.Node) *Plan {
 	}
 	d.features(p, root, keys, values["base_features"], values["feature_groups"])
 	d.techniques(p, values["feature_groups"], values["techniques"])
+	d.metricDirection(p, values["direction"])
 	// These values fill whole columns of runs.csv.
 	for _, c := range []struct{ key, column, value string }{{"name", "plan", p.Name}, {"metric", "metric", p.Metric}, {"model", "model_type", p.Model}} {
 		if at := keyOf(keys, c.key); at != nil && c.value != "" && naValues[c.value] {
@@ -592,6 +593,24 @@ func (d *decoder) direction(p *Plan, k, v *yaml.Node) {
 		hint = fmt.Sprintf("did you mean %q?", g)
 	}
 	d.errorf(v, hint, "direction must be %q or %q, got %q", Maximize, Minimize, s)
+}
+
+// metricDirection takes the metric's direction when the plan gives none,
+// and refuses one that contradicts it.
+func (d *decoder) metricDirection(p *Plan, dirNode *yaml.Node) {
+	var set Direction
+	if dirNode != nil && !isNull(dirNode) {
+		if p.Direction != Maximize && p.Direction != Minimize {
+			return // already an error
+		}
+		set = p.Direction
+	}
+	dir, err := ResolveDirection(p.Metric, set)
+	if err != nil {
+		d.errorf(dirNode, "", "%v", err)
+		return
+	}
+	p.Direction = dir
 }
 
 // suggestDirection also catches abbreviations such as "max" and "min",

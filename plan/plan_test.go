@@ -16,7 +16,7 @@ import (
 
 const fullPlan = `name: groups
 competition: my-competition
-metric: auc
+metric: rmse
 direction: minimize
 model: lgb
 command: ["python3", "train.py", "--seed", "{seed}"]
@@ -56,7 +56,7 @@ func TestParseFullPlan(t *testing.T) {
 		Path:         "plans/groups.yaml",
 		Name:         "groups",
 		Competition:  "my-competition",
-		Metric:       "auc",
+		Metric:       "rmse",
 		Direction:    Minimize,
 		Model:        "lgb",
 		Command:      Command{Argv: []string{"python3", "train.py", "--seed", "{seed}"}},

@@ -50,6 +50,8 @@ func TestHostileTrainers(t *testing.T) {
 		{"npy-outside", "failed", `^oof: \.\./\.\./.*etc/passwd does not exist in the run directory or the workdir$|^oof: .*not a \.npy file`},
 		{"npy-devzero", "failed", `^oof: \$KXRUN_RUN_DIR/oof.npy: not a regular file \(character device\)$`},
 		{"npy-fifo", "failed", `^test: \$KXRUN_RUN_DIR/test.npy: not a regular file \(named pipe\)$`},
+		{"result-fifo", "failed", `^result.json: open .*result.json: is a named pipe \(fifo\), not a regular file`},
+		{"result-fifo-link", "failed", `^result.json: open .*result.json: is a named pipe \(fifo\), not a regular file`},
 		{"rm-rundir", "ok", ""},
 		{"rm-stage", "ok", ""},
 		{"victim", "failed", `^result.json: malformed result JSON`},

@@ -190,6 +190,17 @@ func trainer(args []string) int {
 		syscall.Mkfifo(filepath.Join(runDir, "test.npy"), 0o644)
 		return result("")
 
+	case "result-fifo": // read blocking, it would wait for a writer for good
+		syscall.Mkfifo(filepath.Join(runDir, "result.json"), 0o644)
+		return 0
+
+	case "result-fifo-link":
+		// The pipe beside the run directory, in the slot kxrun removes.
+		fifo := filepath.Join(filepath.Dir(runDir), "elsewhere.fifo")
+		syscall.Mkfifo(fifo, 0o644)
+		os.Symlink(fifo, filepath.Join(runDir, "result.json"))
+		return 0
+
 	case "rm-rundir":
 		writeNpy(filepath.Join(runDir, "oof.npy"), 3, 1)
 		os.RemoveAll(runDir)

@@ -145,7 +145,7 @@ func writeSweepHeader(b *bytes.Buffer, h sweepHeader) {
 	fmt.Fprintf(b, "- Metric: %s; seeds: %s\n", metricLabel(h.metric, h.direction), seedList(h.seeds))
 	fmt.Fprintf(b, "- Runs: %s\n", counts(h.counts))
 	if h.interrupted {
-		b.WriteString("- **Interrupted**: the figures below cover only the runs that finished.\n")
+		b.WriteString("- **Partial**: the sweep was stopped before its end; this report covers only the runs that finished (the same command again finishes it, and writes the full report).\n")
 	}
 }
 

@@ -202,7 +202,7 @@ func CompareText(w io.Writer, c *Comparison, st Style) {
 		t.add(color, fmt.Sprintf("fold %d", f.Fold), fmt.Sprintf("%.5f", f.A), fmt.Sprintf("%.5f", f.B), fmt.Sprintf("%+.5f", f.Delta))
 	}
 	t.render(w, Style{Color: st.Color})
-	fmt.Fprintf(w, "\n%s: a positive delta means B is better\n", strings.TrimSpace("metric "+c.Metric+" ("+c.Direction+")"))
+	fmt.Fprintf(w, "\n%s: a positive delta means B is better\n", Visible(strings.TrimSpace("metric "+c.Metric+" ("+c.Direction+")")))
 	if c.FoldNote != "" {
 		fmt.Fprintln(w, "note: "+c.FoldNote)
 	}
@@ -213,7 +213,7 @@ func CompareText(w io.Writer, c *Comparison, st Style) {
 	} else {
 		fmt.Fprintln(w, "params changed:")
 		for _, p := range c.ParamsChanged {
-			fmt.Fprintf(w, "  %s: %s → %s\n", p.Path, strOr(p.Old, "(absent)"), strOr(p.New, "(absent)"))
+			fmt.Fprintf(w, "  %s: %s → %s\n", Visible(p.Path), Visible(strOr(p.Old, "(absent)")), Visible(strOr(p.New, "(absent)")))
 		}
 	}
 	if c.OOFCorrelation != nil {
@@ -227,7 +227,7 @@ func listOrNone(xs []string) string {
 	if len(xs) == 0 {
 		return "none"
 	}
-	return strings.Join(xs, ", ")
+	return Visible(strings.Join(xs, ", "))
 }
 
 func strOr(p *string, alt string) string {

@@ -372,10 +372,10 @@ func summaryLines(s *RunsSummary) []string {
 	}
 	lines = append(lines, shown)
 	if s.BestCV != nil {
-		lines = append(lines, fmt.Sprintf("best CV: %s %s %s (%s)", s.BestCV.RunID, s.BestCV.Name, opt(s.BestCV.CVScore), s.Direction))
+		lines = append(lines, fmt.Sprintf("best CV: %s %s %s (%s)", s.BestCV.RunID, Visible(s.BestCV.Name), opt(s.BestCV.CVScore), s.Direction))
 	}
 	if s.BestLB != nil {
-		lines = append(lines, fmt.Sprintf("best LB: %s %s %s", s.BestLB.RunID, s.BestLB.Name, opt(s.BestLB.LBScore)))
+		lines = append(lines, fmt.Sprintf("best LB: %s %s %s", s.BestLB.RunID, Visible(s.BestLB.Name), opt(s.BestLB.LBScore)))
 	}
 	if s.Baseline != "" {
 		lines = append(lines, "baseline: "+s.Baseline)
@@ -390,7 +390,7 @@ func summaryLines(s *RunsSummary) []string {
 	}
 	lines = append(lines, shakeUpLines(s.ShakeUp)...)
 	for _, n := range s.Notes {
-		lines = append(lines, "note: "+n)
+		lines = append(lines, "note: "+Visible(n))
 	}
 	return lines
 }
@@ -426,7 +426,7 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 		line = append(line[:0], "| `"...)
 		line = append(line, r.RunID...)
 		line = append(line, "` | `"...)
-		line = append(line, r.Name...)
+		line = append(line, mdEscape(r.Name)...)
 		line = append(line, "` | "...)
 		num(r.CVScore, false)
 		num(r.CVStd, false)
@@ -434,7 +434,7 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 		num(r.CVLBGap, true)
 		line = strconv.AppendInt(line, int64(r.NFeatures), 10)
 		line = append(line, " | "...)
-		line = append(line, r.ModelType...)
+		line = append(line, mdEscape(r.ModelType)...)
 		line = append(line, " | "...)
 		line = append(line, mdEscape(status)...)
 		line = append(line, " |\n"...)
@@ -448,9 +448,12 @@ func RunsMarkdown(s *RunsSummary, now time.Time, extra string) []byte {
 	return b.Bytes()
 }
 
+// mdEscape makes text a markdown table cell: control characters visible,
+// no cell break (|), no HTML (<).
 func mdEscape(s string) string {
-	if !strings.ContainsAny(s, "|\n") {
+	s = Visible(s)
+	if !strings.ContainsAny(s, "|<") {
 		return s
 	}
-	return string(bytes.ReplaceAll(bytes.ReplaceAll([]byte(s), []byte("|"), []byte(`\|`)), []byte("\n"), []byte(" ")))
+	return strings.NewReplacer("|", `\|`, "<", "&lt;").Replace(s)
 }

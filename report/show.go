@@ -21,10 +21,14 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	if row.Archived {
 		status += ", archived"
 	}
-	fmt.Fprintf(w, "%s  %s  (%s)\n", rec.RunID, rec.Name, status)
+	fmt.Fprintf(w, "%s  %s  (%s)\n", Visible(rec.RunID), Visible(rec.Name), status)
 	field := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(w, "  %-12s %s\n", name, strings.ReplaceAll(value, "\n", "\n               "))
+			lines := strings.Split(value, "\n")
+			for i, l := range lines {
+				lines[i] = Visible(l)
+			}
+			fmt.Fprintf(w, "  %-12s %s\n", name, strings.Join(lines, "\n               "))
 		}
 	}
 	field("date", rec.Date.Format(time.RFC3339))
@@ -124,7 +128,7 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 		}
 		fmt.Fprintf(w, "  stderr (last lines):\n")
 		for _, l := range lines {
-			fmt.Fprintf(w, "    %s\n", l)
+			fmt.Fprintf(w, "    %s\n", Visible(l))
 		}
 	}
 }

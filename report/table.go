@@ -135,7 +135,7 @@ func (t *table) render(w io.Writer, st Style) {
 		}
 		start := len(b)
 		for i, c := range cells {
-			c = shorten(c, widths[i])
+			c = shorten(Visible(c), widths[i])
 			pad := widths[i] - utf8.RuneCountInString(c)
 			if i > 0 {
 				b = append(b, "  "...)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"fmt"
 	"unicode/utf8"
 )
 
@@ -39,6 +40,9 @@ func (s *resultSniffer) add(p []byte) {
 		return
 	}
 	if len(s.line)+len(p) > s.max {
+		if first := bytes.TrimLeft(append(s.line, p[:min(len(p), 64)]...), " \t\r"); len(first) > 0 && first[0] == '{' {
+			s.lastErr = &LineTooLongError{Max: s.max}
+		}
 		s.overflow = true
 		s.line = s.line[:0]
 		return
@@ -50,7 +54,7 @@ func (s *resultSniffer) endLine() {
 	if !s.overflow {
 		if cand := bytes.TrimSpace(s.line); looksLikeObject(cand) {
 			if _, err := decodeObject(cand); err != nil {
-				s.lastErr = err
+				s.lastErr = pythonHint(cand, err)
 			} else {
 				s.last = append(s.last[:0], cand...)
 				s.lastErr = nil
@@ -119,4 +123,21 @@ func (t *tailBuffer) String() string {
 		b = b[1:]
 	}
 	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
+}
+
+// LineTooLongError is a line of stdout that starts like a result object
+// but is longer than a result line may be.
+type LineTooLongError struct{ Max int }
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("the last line that starts like a JSON object is longer than the %d MiB limit of a result line on stdout: write a large result to $KXRUN_RUN_DIR/result.json (up to %d MiB)", e.Max>>20, maxResultFile>>20)
+}
+
+// pythonHint adds to a JSON error on data that is a printed Python dict
+// (single quotes, True, None) what to print instead.
+func pythonHint(data []byte, err error) error {
+	if d := bytes.TrimSpace(data); bytes.HasPrefix(d, []byte("{'")) || bytes.Contains(d, []byte(": True")) || bytes.Contains(d, []byte(": None")) {
+		return fmt.Errorf("%w (this looks like a printed Python dict: print(json.dumps(result)) writes JSON)", err)
+	}
+	return err
 }

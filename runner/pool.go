@@ -111,6 +111,8 @@ type Options struct {
 	// runs, and at most len(GPUs)*PerGPU runs go at once.
 	GPUs   []int
 	PerGPU int
+	// Stop, when closed, starts no more runs; those going finish.
+	Stop <-chan struct{}
 }
 
 // gpuSlots hands out GPUs, each at most perGPU times at once.
@@ -165,7 +167,7 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 	for range min(jobs, len(specs)) {
 		g.Go(func() error {
 			for i := range next {
-				if gctx.Err() != nil {
+				if gctx.Err() != nil || stopped(opts.Stop) {
 					continue // handed over as the sweep was stopped: never started
 				}
 				res, err := runOne(gctx, exe, base, specs[i], hooks, slots)
@@ -186,6 +188,8 @@ feed:
 		case next <- i:
 		case <-gctx.Done():
 			break feed // interrupted, or a hook failed: start no more
+		case <-opts.Stop:
+			break feed
 		}
 	}
 	close(next)
@@ -196,6 +200,15 @@ feed:
 		return results, ErrInterrupted
 	}
 	return results, nil
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func runOne(ctx context.Context, exe Executor, base []string, spec *Spec, hooks Hooks, slots gpuSlots) (*Result, error) {
@@ -313,7 +326,7 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 	res.ResultSource = source
 	tr, err := ParseResult(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", source, err)
+		return fmt.Errorf("%s: %w", source, pythonHint(data, err))
 	}
 	res.Trainer = tr
 	res.Params = MergeParams(spec.Params, tr.Params)
@@ -340,7 +353,7 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 
 func findResult(runDir string, line []byte, lineErr error) ([]byte, string, error) {
 	path := filepath.Join(runDir, "result.json")
-	f, err := os.Open(path)
+	f, _, err := fileutil.OpenRegular(path)
 	switch {
 	case err == nil:
 		defer f.Close()
@@ -354,6 +367,9 @@ func findResult(runDir string, line []byte, lineErr error) ([]byte, string, erro
 		return data, "result.json", nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", fmt.Errorf("result.json: %v", err)
+	}
+	if long := (*LineTooLongError)(nil); line == nil && errors.As(lineErr, &long) {
+		return nil, "", fmt.Errorf("stdout: %w", lineErr)
 	}
 	if line == nil && lineErr != nil {
 		return nil, "", fmt.Errorf("stdout: malformed result JSON: %v (in the last line that looks like a JSON object)", lineErr)

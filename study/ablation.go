@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
@@ -134,7 +135,9 @@ func (c *SweepCounts) count(f *Finished) bool {
 	}
 	variant, seed := f.variantSeed()
 	c.Failures = append(c.Failures, Failure{
-		RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status, Reason: rec.Reason,
+		RunID: rec.RunID, Name: rec.Name, Variant: variant, Seed: seed, Status: rec.Status,
+		// Shown as "status: reason": without the status twice.
+		Reason: strings.TrimPrefix(rec.Reason, rec.Status+": "),
 	})
 	return false
 }
@@ -151,7 +154,7 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	sum.DurationS = time.Since(start).Seconds()
 	sum.Interrupted = IsInterrupted(err)
 	sum.Tracker = opts.Tracker.Dir
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, "ablation", func(png, svg string) error {
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, PartialKind("ablation", sum.Interrupted), func(png, svg string) error {
 		return plots.AblationGains(gainsFigure(sum), png, svg)
 	})
 	return sum, err
@@ -226,7 +229,9 @@ func tabulate(c *SweepCounts, finished []*Finished) *scoreTable {
 // summary is the line of variant name, whose runs are those of canon:
 // its runs and CV over the plan's seeds.
 func (t *scoreTable) summary(p *plan.Plan, name, canon string) VariantSummary {
-	vs := VariantSummary{Variant: name, Runs: t.runs[canon], RunsOK: len(t.scores[canon]), RunIDs: t.ids[canon]}
+	// Runs counts those planned, started or not: an interrupted sweep
+	// shows 0/3, not 0/0.
+	vs := VariantSummary{Variant: name, Runs: max(t.runs[canon], len(p.Seeds)), RunsOK: len(t.scores[canon]), RunIDs: t.ids[canon]}
 	if vs.RunIDs == nil {
 		vs.RunIDs = []string{}
 	}
@@ -548,6 +553,15 @@ type PlotFiles struct {
 // figure in the tracker's reports/ folder: <date>_<plan>_<kind>.
 func ReportName(planName, kind string, t time.Time) string {
 	return fmt.Sprintf("%s_%s_%s", t.Format("2006-01-02"), planName, kind)
+}
+
+// PartialKind is the kind of report of a sweep that was stopped before
+// its end: it goes beside the full report of the day instead of over it.
+func PartialKind(kind string, interrupted bool) string {
+	if interrupted {
+		return kind + "_partial"
+	}
+	return kind
 }
 
 // writePlot draws a figure into the tracker's reports/ folder. Not

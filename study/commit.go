@@ -112,6 +112,8 @@ func (c *committer) commit(batch []queued) error {
 	nbs, err := c.s.opts.Tracker.CommitBatch(pending)
 	for i, nb := range nbs {
 		c.s.logged(batch[i].finish, nb)
+		// Logged: a sweep waiting for this run can reuse it now.
+		c.s.opts.Tracker.Release(batch[i].finish.Spec.Fingerprint)
 	}
 	if err != nil {
 		name := batch[len(nbs)].finish.Spec.Name

@@ -30,6 +30,32 @@ func DeltaText(rec *tracker.Record, nb tracker.Neighbours) string {
 	}
 	if d, ok := Delta(rec, nb.Baseline); ok {
 		parts = append(parts, fmt.Sprintf("vs baseline %s %s", nb.Baseline.RunID, fmtGain(d)))
+	} else if why := noBaseline(rec, nb.Baseline); why != "" {
+		parts = append(parts, why)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// noBaseline says why a run with a score is not compared with the
+// baseline, or "" when there is nothing to say (no baseline yet, or the
+// run is the baseline).
+func noBaseline(rec *tracker.Record, b *tracker.Row) string {
+	if rec.CVScore == nil || b == nil || b.RunID == rec.RunID {
+		return ""
+	}
+	switch {
+	case b.CVScore == nil:
+		return fmt.Sprintf("not vs baseline %s: it has no CV score", b.RunID)
+	case b.Metric != rec.Metric || b.Direction != rec.Direction:
+		return fmt.Sprintf("not vs baseline %s: it is scored by %s, this run by %s (kxrun baseline RUN picks another)",
+			b.RunID, metricText(b.Metric, b.Direction), metricText(rec.Metric, rec.Direction))
+	}
+	return ""
+}
+
+func metricText(metric, direction string) string {
+	if metric == "" {
+		metric = "an unnamed metric"
+	}
+	return metric + " (" + direction + ")"
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
 )
@@ -66,7 +67,7 @@ func hashTree(path string) (string, error) {
 }
 
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := fileutil.OpenRegular(path) // a fifo would block for good
 	if err != nil {
 		return "", err
 	}

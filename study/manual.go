@@ -70,11 +70,12 @@ func manualRecord(m ManualRun) (*tracker.Record, tracker.Files, error) {
 		return nil, files, inputErrorf("the LB score must be a finite number")
 	}
 	dir := m.Direction
-	if dir == "" {
-		dir = plan.Maximize
-	}
-	if dir != plan.Maximize && dir != plan.Minimize {
+	if dir != "" && dir != plan.Maximize && dir != plan.Minimize {
 		return nil, files, inputErrorf("unknown direction %q: use maximize or minimize", dir)
+	}
+	dir, err := plan.ResolveDirection(m.Metric, dir)
+	if err != nil {
+		return nil, files, inputErrorf("%v", err)
 	}
 	model := m.Model
 	if model == "" {

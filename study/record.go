@@ -70,6 +70,9 @@ type resolvedConfig struct {
 	Params       map[string]any    `yaml:"params,omitempty"`
 	Target       string            `yaml:"target,omitempty"`
 	Folds        string            `yaml:"folds,omitempty"`
+	// Inputs are part of the fingerprint: without them, a run again from
+	// this config would miss the cache, and miss an edited train.py.
+	Inputs []string `yaml:"inputs,omitempty"`
 	// Techniques are those the run had on, with the plan's params and env
 	// above: the config's all variant turns them on again.
 	Techniques techniquesYAML `yaml:"techniques,omitempty"`
@@ -114,7 +117,7 @@ func configBody(p *plan.Plan, spec *runner.Spec) ([]byte, error) {
 	cfg := resolvedConfig{
 		Name: p.Name, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Model: p.Model, Workdir: spec.Dir,
-		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params,
+		Env: spec.Env, BaseFeatures: spec.Features, Params: spec.Params, Inputs: p.Inputs,
 		Target: p.Target, Folds: p.Folds,
 	}
 	if len(spec.Techniques) > 0 {

@@ -136,7 +136,7 @@ func SeedStudy(ctx context.Context, opts Options, variant string, seeds []int64,
 	sum.DurationS = time.Since(start).Seconds()
 	sum.Interrupted = IsInterrupted(err)
 	sum.Tracker = opts.Tracker.Dir
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, opts.Plan.Name, SeedReportKind(opts.Plan, variant), func(png, svg string) error {
+	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, opts.Plan.Name, PartialKind(SeedReportKind(opts.Plan, variant), sum.Interrupted), func(png, svg string) error {
 		return plots.SeedScores(seedsFigure(sum), png, svg)
 	})
 	return sum, err

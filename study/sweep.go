@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,25 @@ type Options struct {
 	// GPUs and PerGPU share GPUs out as slots (plan keys gpus, per_gpu).
 	GPUs   []int
 	PerGPU int
+	// KeepGoing starts every run even when the first ones all failed the
+	// same way (see FailFastError).
+	KeepGoing bool
+}
+
+// failFastRuns is how many first runs failing alike stop a sweep.
+const failFastRuns = 3
+
+// FailFastError stops a sweep whose first runs all failed the same way
+// (a missing module, a wrong path): the rest would fail too. The runs that
+// ended are logged; no other run was started.
+type FailFastError struct {
+	Runs   int
+	Reason string
+	Left   int // runs not started
+}
+
+func (e *FailFastError) Error() string {
+	return fmt.Sprintf("the first %d runs all failed the same way, so the other %d were not started: %s", e.Runs, e.Left, e.Reason)
 }
 
 // Events hear about a sweep as it goes. Calls are serialised.
@@ -79,6 +99,13 @@ type sweep struct {
 	committer     *committer
 	// configBodies caches configBody by variant: all its runs share it.
 	configBodies map[string][]byte
+	claimed      []string // fingerprints this sweep claimed
+	// The first fresh runs' reasons, for FailFastError; stop is closed
+	// when they all failed alike.
+	firstReasons []string
+	stop         chan struct{}
+	failFast     *FailFastError
+	fresh        int
 }
 
 // running is where a run that has not finished yet happens.
@@ -119,9 +146,14 @@ func planSweep(opts Options, runs []plan.RunSpec) ([]Planned, map[string]string,
 	specs := specsOf(opts.Plan, runs, opts.Workdir, inputs)
 	done := map[string]*tracker.Row{}
 	if !opts.Force {
-		rows, _, err := opts.Tracker.Runs()
+		rows, warnings, err := opts.Tracker.Runs()
 		if err != nil {
 			return nil, nil, err
+		}
+		for _, w := range warnings {
+			if opts.Tracker.Warn != nil {
+				opts.Tracker.Warn(w)
+			}
 		}
 		for i := range rows {
 			if rows[i].Status == string(runner.StatusOK) && rows[i].Fingerprint != "" {
@@ -130,8 +162,20 @@ func planSweep(opts Options, runs []plan.RunSpec) ([]Planned, map[string]string,
 		}
 	}
 	planned := make([]Planned, len(specs))
+	var other []string
+	otherDir := ""
 	for i, s := range specs {
-		planned[i] = Planned{Spec: s, Cached: done[s.Fingerprint]}
+		c := done[s.Fingerprint]
+		// A run recorded under the other direction is not reused: a
+		// verdict over runs of two directions would mean nothing.
+		if c != nil && c.Direction != "" && c.Direction != string(opts.Plan.Direction) {
+			other, otherDir, c = append(other, c.RunID), c.Direction, nil
+		}
+		planned[i] = Planned{Spec: s, Cached: c}
+	}
+	if len(other) > 0 && opts.Tracker.Warn != nil {
+		opts.Tracker.Warn(fmt.Sprintf("%s is %s (metric %q), but %d cached run(s) were recorded as %s (%s): they are run again; if their direction was wrong, correct it with kxrun edit RUN --direction %s",
+			opts.Plan.Path, opts.Plan.Direction, opts.Plan.Metric, len(other), otherDir, abbreviateList(other, 5), opts.Plan.Direction))
 	}
 	return planned, inputs, nil
 }
@@ -146,6 +190,8 @@ func DryRun(opts Options, runs []plan.RunSpec) ([]Planned, error) {
 // (nil for runs that never started). The error is a storage failure or
 // runner.ErrInterrupted.
 func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finished, error) {
+	started := time.Now()
+	planStat, _ := os.Stat(opts.Tracker.CSVPath())
 	planned, inputs, err := planSweep(opts, runs)
 	if err != nil {
 		return nil, err
@@ -193,9 +239,32 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	}
 	s.committer = newCommitter(s)
 	restore := orchestrationProcs(opts.Jobs)
-	_, err = runner.Run(ctx, fresh, runner.Options{
-		Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
-	}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
+	// Runs another process claimed are waited for and their results
+	// reused; those it did not make ok are claimed and run here.
+	mine, theirs := s.claim(fresh)
+	defer s.releaseAll()
+	if now, _ := os.Stat(opts.Tracker.CSVPath()); !sameFile(planStat, now) {
+		// Another process logged runs since the planning: those it made
+		// before these claims are reused, not made again.
+		if mine, err = s.reuse(mine); err != nil {
+			return nil, err
+		}
+	}
+	s.stop, s.fresh = make(chan struct{}), len(fresh)
+	for {
+		_, err = runner.Run(ctx, mine, runner.Options{
+			Jobs: opts.Jobs, Executor: opts.Executor, BaseEnv: opts.BaseEnv, GPUs: opts.GPUs, PerGPU: opts.PerGPU,
+			Stop: s.stop,
+		}, runner.Hooks{Prepare: s.prepare, Started: s.started, Finish: s.finish})
+		if err != nil || len(theirs) == 0 || s.failFast != nil {
+			break
+		}
+		var left []*runner.Spec
+		if left, err = s.await(ctx, theirs); err != nil {
+			break
+		}
+		mine, theirs = s.claim(left)
+	}
 	// Runs that ended are logged even when the sweep was interrupted; a
 	// failed commit is the error that stopped it.
 	if cerr := s.committer.close(); cerr != nil {
@@ -208,7 +277,61 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		}
 	}
 	s.staging.Remove() // and the files of runs that could not be committed
+	if err == nil && s.failFast != nil {
+		for _, f := range s.finished {
+			if f == nil {
+				s.failFast.Left++
+			}
+		}
+		err = s.failFast
+	}
+	s.record(started, err)
 	return s.finished, err
+}
+
+// record leaves the sweep's summary in the tracker (kxrun sweeps). It is
+// not worth failing a sweep over: an error is only warned of.
+func (s *sweep) record(started time.Time, err error) {
+	c := CountRuns(s.finished)
+	rec := &tracker.SweepRecord{
+		Command: s.opts.Source, Plan: s.opts.Plan.Name, PlanFile: s.opts.Plan.Path, PID: os.Getpid(),
+		Started: started, Finished: time.Now(), Total: c.Total, OK: c.OK, Failed: c.Failed,
+		Cancelled: c.Cancelled, NotStarted: c.NotStarted, Cached: c.Cached, Fresh: c.Fresh,
+		Interrupted: IsInterrupted(err), RunIDs: make([]string, len(s.finished)),
+	}
+	for i, f := range s.finished {
+		if f != nil {
+			rec.RunIDs[i] = f.Record.RunID
+		}
+	}
+	if werr := s.opts.Tracker.SaveSweep(rec); werr != nil && s.opts.Tracker.Warn != nil {
+		s.opts.Tracker.Warn(werr.Error())
+	}
+}
+
+// noteFirst watches the first fresh runs: when they all failed with the
+// same reason, no other run is started.
+func (s *sweep) noteFirst(res *runner.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.KeepGoing || s.fresh <= failFastRuns || len(s.firstReasons) >= failFastRuns || res.Status == runner.StatusCancelled {
+		return
+	}
+	reason := ""
+	if res.Status != runner.StatusOK {
+		reason = res.Reason
+	}
+	s.firstReasons = append(s.firstReasons, reason)
+	if len(s.firstReasons) < failFastRuns {
+		return
+	}
+	for _, r := range s.firstReasons {
+		if r == "" || r != s.firstReasons[0] {
+			return
+		}
+	}
+	s.failFast = &FailFastError{Runs: failFastRuns, Reason: reason}
+	close(s.stop)
 }
 
 // orchestrationProcs gives kxrun's goroutines one processor per four runs
@@ -263,6 +386,7 @@ func (s *sweep) started(spec *runner.Spec, attempt int) {
 // finish hands a run that ended to the committer, its files moved out of
 // its slot so that the next run can have the slot at once.
 func (s *sweep) finish(res *runner.Result) error {
+	s.noteFirst(res)
 	r := s.running[res.Spec.Index]
 	s.running[res.Spec.Index] = nil
 	defer s.staging.Release(r.slot)
@@ -444,4 +568,103 @@ func fmtGain(f float64) string {
 }
 
 // IsInterrupted reports whether err means the sweep was interrupted.
-func IsInterrupted(err error) bool { return errors.Is(err, runner.ErrInterrupted) }
+func IsInterrupted(err error) bool {
+	return errors.Is(err, runner.ErrInterrupted) || errors.As(err, new(*FailFastError))
+}
+
+// abbreviateList joins the first n items of list, saying how many more.
+func abbreviateList(list []string, n int) string {
+	if len(list) <= n {
+		return strings.Join(list, ", ")
+	}
+	return strings.Join(list[:n], ", ") + fmt.Sprintf(" and %d more", len(list)-n)
+}
+
+// claim claims the fingerprints of specs in the tracker: it returns those
+// this sweep now owns and those another live process is running.
+func (s *sweep) claim(specs []*runner.Spec) (mine, theirs []*runner.Spec) {
+	for _, sp := range specs {
+		owner, err := s.opts.Tracker.Claim(sp.Fingerprint, tracker.ClaimInfo{Name: sp.Name, Plan: sp.Plan})
+		if err != nil || owner == nil {
+			// A tracker where claims cannot be written still runs: the
+			// claim only saves duplicate work.
+			mine = append(mine, sp)
+			if err == nil {
+				s.mu.Lock()
+				s.claimed = append(s.claimed, sp.Fingerprint)
+				s.mu.Unlock()
+			}
+			continue
+		}
+		fmt.Fprintf(s.opts.Progress, "waiting  %s: pid %d on %s is running it (plan %s); its result will be reused\n", sp.Name, owner.PID, owner.Host, owner.Plan)
+		theirs = append(theirs, sp)
+	}
+	return mine, theirs
+}
+
+// releaseAll withdraws the claims left (of runs that never ended).
+func (s *sweep) releaseAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, fp := range s.claimed {
+		s.opts.Tracker.Release(fp)
+	}
+	s.claimed = nil
+}
+
+// await waits for the runs other processes claimed, reuses those they
+// logged ok and returns the others, to be run here.
+func (s *sweep) await(ctx context.Context, specs []*runner.Spec) ([]*runner.Spec, error) {
+	for _, sp := range specs {
+		if err := s.opts.Tracker.Wait(ctx, sp.Fingerprint); err != nil {
+			return nil, runner.ErrInterrupted
+		}
+	}
+	return s.reuse(specs)
+}
+
+// reuse takes the results of specs that an ok run logged since the sweep
+// was planned (by another process) and returns the others.
+func (s *sweep) reuse(specs []*runner.Spec) ([]*runner.Spec, error) {
+	if len(specs) == 0 {
+		return nil, nil
+	}
+	rows, _, err := s.opts.Tracker.Runs()
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]*tracker.Row{}
+	for i := range rows {
+		r := &rows[i]
+		if r.Status == string(runner.StatusOK) && r.Fingerprint != "" && (r.Direction == "" || r.Direction == string(s.opts.Plan.Direction)) {
+			done[r.Fingerprint] = r
+		}
+	}
+	var left []*runner.Spec
+	for _, sp := range specs {
+		row := done[sp.Fingerprint]
+		if row == nil {
+			left = append(left, sp)
+			continue
+		}
+		rec, err := s.opts.Tracker.Details(row.RunID)
+		if err != nil {
+			left = append(left, sp)
+			continue
+		}
+		rec.LBScore = row.LBScore
+		s.opts.Tracker.Release(sp.Fingerprint)
+		f := &Finished{Spec: sp, Record: rec, Cached: true}
+		s.mu.Lock()
+		s.finished[sp.Index] = f
+		s.noteScore(f)
+		s.report(f)
+		s.mu.Unlock()
+	}
+	return left, nil
+}
+
+// sameFile reports whether two looks at a file saw it unchanged.
+func sameFile(a, b os.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,12 +17,42 @@ import (
 	"unsafe"
 )
 
-// Columns of runs.csv, in order. New columns go at the end.
-var Columns = []string{
-	"run_id", "date", "name", "plan", "variant", "seed",
-	"cv_score", "cv_std", "cv_folds", "lb_score", "cv_lb_gap", "n_features",
-	"model_type", "metric", "direction", "params_hash", "status", "duration_s",
-	"notes", "reason", "archived", "source", "fingerprint", "techniques", "private_lb",
+// Columns of runs.csv, in order, as a new tracker writes them. A tracker
+// made by another version may order them differently or lack some (they
+// are added at the end when it is upgraded), and users may add their own:
+// those are kept, in place, by every rewrite.
+var Columns = columnNames()
+
+// columns says how each column of runs.csv is written from a Row and
+// read back into one: its name, its kind and its field's offset in Row.
+// New columns go at the end: one line each.
+var columns = []column{
+	{"run_id", kRunID, unsafe.Offsetof(Row{}.RunID)},
+	{"date", kString, unsafe.Offsetof(Row{}.Date)},
+	{"name", kString, unsafe.Offsetof(Row{}.Name)},
+	{"plan", kString, unsafe.Offsetof(Row{}.Plan)},
+	{"variant", kString, unsafe.Offsetof(Row{}.Variant)},
+	{"seed", kOptInt, unsafe.Offsetof(Row{}.Seed)},
+	{"cv_score", kOptFloat, unsafe.Offsetof(Row{}.CVScore)},
+	{"cv_std", kOptFloat, unsafe.Offsetof(Row{}.CVStd)},
+	{"cv_folds", kFloats, unsafe.Offsetof(Row{}.CVFolds)},
+	{"lb_score", kOptFloat, unsafe.Offsetof(Row{}.LBScore)},
+	{"cv_lb_gap", kOptFloat, unsafe.Offsetof(Row{}.CVLBGap)},
+	{"n_features", kInt, unsafe.Offsetof(Row{}.NFeatures)},
+	{"model_type", kString, unsafe.Offsetof(Row{}.ModelType)},
+	{"metric", kString, unsafe.Offsetof(Row{}.Metric)},
+	{"direction", kString, unsafe.Offsetof(Row{}.Direction)},
+	{"params_hash", kString, unsafe.Offsetof(Row{}.ParamsHash)},
+	{"status", kString, unsafe.Offsetof(Row{}.Status)},
+	{"duration_s", kLaxFloat, unsafe.Offsetof(Row{}.DurationS)},
+	{"notes", kString, unsafe.Offsetof(Row{}.Notes)},
+	{"reason", kString, unsafe.Offsetof(Row{}.Reason)},
+	{"archived", kBool, unsafe.Offsetof(Row{}.Archived)},
+	{"source", kString, unsafe.Offsetof(Row{}.Source)},
+	{"fingerprint", kString, unsafe.Offsetof(Row{}.Fingerprint)},
+	{"techniques", kString, unsafe.Offsetof(Row{}.Techniques)},
+	{"competition", kString, unsafe.Offsetof(Row{}.Competition)},
+	{"private_lb", kOptFloat, unsafe.Offsetof(Row{}.PrivateLB)},
 }
 
 // Row is one line of runs.csv.
@@ -53,8 +85,9 @@ type Row struct {
 	Fingerprint string
 	// Techniques are the plan techniques the run had on, comma-separated
 	// in plan order; "" for none.
-	Techniques string
-	PrivateLB  *float64 // the private leaderboard score, once known
+	Techniques  string
+	Competition string
+	PrivateLB   *float64 // the private leaderboard score, once known
 }
 
 // RowOf makes the runs.csv row of a record.
@@ -67,7 +100,8 @@ func RowOf(rec *Record) Row {
 		Direction: rec.Direction, ParamsHash: rec.ParamsHash, Status: rec.Status,
 		DurationS: rec.DurationS, Notes: rec.Notes, Reason: rec.Reason, Source: rec.Source,
 		Fingerprint: rec.Fingerprint, Techniques: strings.Join(rec.Techniques, ","),
-		PrivateLB: rec.PrivateLB,
+		Competition: rec.Competition,
+		PrivateLB:   rec.PrivateLB,
 	}
 	r.CVLBGap = gap(r.CVScore, r.LBScore)
 	return r
@@ -94,73 +128,41 @@ func formatFloat(f *float64) string {
 	return s
 }
 
-func (r Row) fields() []string {
-	seed := ""
-	if r.Seed != nil {
-		seed = strconv.FormatInt(*r.Seed, 10)
-	}
-	folds := "[]"
-	if len(r.CVFolds) > 0 {
-		b, _ := json.Marshal(r.CVFolds) // finite by construction; JSON floats are shortest round-trip
-		folds = string(b)
-	}
-	dur := r.DurationS
-	archived := ""
-	if r.Archived {
-		archived = "true"
-	}
-	return []string{
-		r.RunID, r.Date, r.Name, r.Plan, r.Variant, seed,
-		formatFloat(r.CVScore), formatFloat(r.CVStd), folds, formatFloat(r.LBScore),
-		formatFloat(r.CVLBGap), strconv.Itoa(r.NFeatures), r.ModelType, r.Metric,
-		r.Direction, r.ParamsHash, r.Status, formatFloat(&dur), r.Notes, r.Reason,
-		archived, r.Source, r.Fingerprint, r.Techniques, formatFloat(r.PrivateLB),
-	}
-}
-
 // encodeRows renders rows as CSV in the column order of header (a tracker
 // made by another version may order or name its columns differently), with
-// the header line first when withHeader is set.
+// the header line first when withHeader is set. Columns kxrun does not
+// know are left empty.
 func encodeRows(rows []Row, header []string, withHeader bool) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	if withHeader {
 		_ = w.Write(header)
 	}
-	pos := make(map[string]int, len(Columns))
-	for i, c := range Columns {
-		pos[c] = i
-	}
+	pos := positions(header)
 	out := make([]string, len(header))
-	for _, r := range rows {
-		fields := r.fields()
-		for i, c := range header {
-			out[i] = ""
-			if j, ok := pos[c]; ok {
-				out[i] = fields[j]
-			}
-		}
+	for i := range rows {
+		clear(out)
+		rows[i].encodeInto(out, pos)
 		_ = w.Write(out)
 	}
 	w.Flush()
 	return buf.Bytes()
 }
 
-// headerOf rebuilds a header from its column index.
-func headerOf(index map[string]int) []string {
-	h := make([]string, len(index))
-	for c, i := range index {
-		if i < len(h) {
-			h[i] = c
+// encodeInto writes r's known columns into out at their positions.
+func (r *Row) encodeInto(out []string, pos []int) {
+	for c, i := range pos {
+		if i >= 0 && i < len(out) {
+			out[i] = columns[c].get(r)
 		}
 	}
-	return h
 }
 
 // parsed is the result of reading runs.csv: the rows, where the last good
 // record ends, and what was wrong.
 type parsed struct {
-	index    map[string]int // column positions from the header
+	header   []string // the columns of the file, in its order
+	crlf     bool     // its lines end in "\r\n"
 	rows     []Row
 	goodEnd  int64 // offset just after the last complete record
 	torn     bool  // the data ends inside a record (an interrupted append)
@@ -171,6 +173,11 @@ type parsed struct {
 // is skipped with a warning; damage elsewhere is an error. The rows'
 // strings may share data's memory: data must not change afterwards.
 func parseCSV(data []byte, name string) (parsed, error) {
+	// Spreadsheets save UTF-8 with a byte order mark.
+	bom := bytes.HasPrefix(data, utf8BOM)
+	if bom {
+		data = data[len(utf8BOM):]
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -180,36 +187,64 @@ func parseCSV(data []byte, name string) (parsed, error) {
 	if err != nil {
 		return parsed{}, fmt.Errorf("%s: unreadable header: %w", name, err)
 	}
-	index := map[string]int{}
-	for i, h := range header {
-		index[h] = i
-	}
-	for _, c := range []string{"run_id", "status"} {
-		if _, ok := index[c]; !ok {
-			return parsed{}, fmt.Errorf("%s: header has no %q column: is this a kxrun tracker?", name, c)
-		}
+	header, err = checkHeader(header, name)
+	if err != nil {
+		return parsed{}, err
 	}
 	start := r.InputOffset()
-	p, err := parseBody(data[start:], index, name, 1)
+	p, err := parseBody(data[start:], header, name, 1)
+	p.crlf = start >= 2 && data[start-2] == '\r'
 	p.goodEnd += start
+	if bom {
+		p.goodEnd += int64(len(utf8BOM))
+	}
 	return p, err
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// checkHeader returns the column names of a header line, trimmed of the
+// spaces a hand edit may leave, or says why it is not a tracker's.
+func checkHeader(header []string, name string) ([]string, error) {
+	header = slices.Clone(header)
+	seen := map[string]bool{}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(h)
+		if header[i] != "" && seen[header[i]] && slices.Contains(Columns, header[i]) {
+			return nil, fmt.Errorf("%s: column %q appears twice in the header: remove one", name, header[i])
+		}
+		seen[header[i]] = true
+	}
+	for _, c := range []string{"run_id", "status"} {
+		if !seen[c] {
+			return nil, fmt.Errorf("%s: the header (%s) has no %q column: is this a kxrun tracker?", name, abbreviate(strings.Join(header, ","), 80), c)
+		}
+	}
+	return header, nil
+}
+
+func abbreviate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
 
 // parseBody reads the records after the header; firstLine numbers the
 // header's line for messages. As with parseCSV, data must not change
 // afterwards.
-func parseBody(data []byte, index map[string]int, name string, headerLine int) (parsed, error) {
-	if p, ok := parseSimple(data, index, name, headerLine); ok {
+func parseBody(data []byte, header []string, name string, headerLine int) (parsed, error) {
+	if p, ok := parseSimple(data, header, name, headerLine); ok {
 		return p, nil
 	}
-	return parseGeneral(data, index, name, headerLine)
+	return parseGeneral(data, header, name, headerLine)
 }
 
 // parseGeneral is parseBody with encoding/csv, for any input: it defines
 // what parseSimple must agree with, and handles damage.
-func parseGeneral(data []byte, index map[string]int, name string, headerLine int) (parsed, error) {
-	p := parsed{index: index}
-	pos := positions(index)
+func parseGeneral(data []byte, header []string, name string, headerLine int) (parsed, error) {
+	p := parsed{header: header}
+	pos := positions(header)
 	var a arena
 	p.rows = make([]Row, 0, bytes.Count(data, []byte{'\n'}))
 	r := csv.NewReader(bytes.NewReader(data))
@@ -236,7 +271,7 @@ func parseGeneral(data []byte, index map[string]int, name string, headerLine int
 			p.rows[n] = Row{}
 			p.rows = p.rows[:n]
 			line, _ := r.FieldPos(0)
-			p.warnings = append(p.warnings, fmt.Sprintf("%s:%d: skipping row: %v", name, line+headerLine, err))
+			p.warnings = append(p.warnings, fmt.Sprintf("%s:%d: cannot read this row (%v): it is left out here and kept in the file", name, line+headerLine, err))
 		}
 		p.goodEnd = end
 	}
@@ -250,17 +285,17 @@ func parseGeneral(data []byte, index map[string]int, name string, headerLine int
 // explains). The fields are cut from one string of the whole data rather
 // than one per record, and a large file is read in parts at once, one
 // per core.
-func parseSimple(data []byte, index map[string]int, name string, headerLine int) (parsed, bool) {
-	return parseParts(data, index, name, headerLine, min(runtime.GOMAXPROCS(0), 4, 1+len(data)/parallelBytes))
+func parseSimple(data []byte, header []string, name string, headerLine int) (parsed, bool) {
+	return parseParts(data, header, name, headerLine, min(runtime.GOMAXPROCS(0), 4, 1+len(data)/parallelBytes))
 }
 
 // parseParts is parseSimple with the data split in n parts.
-func parseParts(data []byte, index map[string]int, name string, headerLine, n int) (parsed, bool) {
-	p := parsed{index: index}
+func parseParts(data []byte, header []string, name string, headerLine, n int) (parsed, bool) {
+	p := parsed{header: header}
 	if len(data) > 0 && data[len(data)-1] != '\n' || bytes.IndexByte(data, '\r') >= 0 {
 		return p, false
 	}
-	pos := positions(index)
+	pos := positions(header)
 	// The fields are cut from the data itself, not from a copy: every
 	// caller reads runs.csv into a buffer of its own and leaves it alone,
 	// and a copy of a 100,000-run file is 23 MB more to allocate and fault
@@ -286,7 +321,7 @@ func parseParts(data []byte, index map[string]int, name string, headerLine, n in
 	for k := range parts {
 		c := &parts[k]
 		if !c.ok {
-			return parsed{index: index}, false
+			return parsed{header: header}, false
 		}
 		if c.first != n { // an earlier part had lines that were not rows
 			copy(p.rows[n:], c.rows)
@@ -345,7 +380,7 @@ type chunk struct {
 	ok       bool
 }
 
-func (c *chunk) parse(pos *colPos, name string, headerLine int) {
+func (c *chunk) parse(pos []int, name string, headerLine int) {
 	var a arena
 	var rec []string
 	s, line := c.s, c.line
@@ -391,7 +426,7 @@ func (c *chunk) parse(pos *colPos, name string, headerLine int) {
 		if err := decodeInto(&c.rows[n], rec, pos, &a); err != nil {
 			c.rows[n] = Row{}
 			c.rows = c.rows[:n]
-			c.warnings = append(c.warnings, fmt.Sprintf("%s:%d: skipping row: %v", name, start+headerLine, err))
+			c.warnings = append(c.warnings, fmt.Sprintf("%s:%d: cannot read this row (%v): it is left out here and kept in the file", name, start+headerLine, err))
 		}
 		c.goodEnd = i
 	}
@@ -480,52 +515,18 @@ func (a *arena) floatsN(n int) []float64 {
 	return a.floats[l : l+n : l+n]
 }
 
-// colPos maps each known column to its position in a file's records (-1
-// when the file has no such column), resolved once per file.
-type colPos [numColumns]int
-
-const (
-	cRunID = iota
-	cDate
-	cName
-	cPlan
-	cVariant
-	cSeed
-	cCVScore
-	cCVStd
-	cCVFolds
-	cLBScore
-	cCVLBGap
-	cNFeatures
-	cModelType
-	cMetric
-	cDirection
-	cParamsHash
-	cStatus
-	cDurationS
-	cNotes
-	cReason
-	cArchived
-	cSource
-	cFingerprint
-	cTechniques
-	cPrivateLB
-	numColumns
-)
-
-func positions(index map[string]int) *colPos {
-	var p colPos
-	for i, c := range Columns {
-		p[i] = -1
-		if j, ok := index[c]; ok {
-			p[i] = j
-		}
+// positions maps each known column to its position in a file's records
+// (-1 when the file has no such column), resolved once per file.
+func positions(header []string) []int {
+	p := make([]int, len(columns))
+	for c := range columns {
+		p[c] = slices.Index(header, columns[c].name)
 	}
-	return &p
+	return p
 }
 
 // decodeRow decodes one record.
-func decodeRow(rec []string, pos *colPos) (Row, error) {
+func decodeRow(rec []string, pos []int) (Row, error) {
 	var r Row
 	err := decodeInto(&r, rec, pos, nil)
 	return r, err
@@ -535,72 +536,144 @@ func decodeRow(rec []string, pos *colPos) (Row, error) {
 // from a (nil: allocated one by one). Rows are decoded in place, in the
 // slice that holds them: a row is 300 bytes, and copying it costs more
 // than decoding it when the garbage collector is running.
-func decodeInto(r *Row, rec []string, pos *colPos, a *arena) error {
-	get := func(c int) string {
-		if i := pos[c]; i >= 0 && i < len(rec) {
-			return rec[i]
+func decodeInto(r *Row, rec []string, pos []int, a *arena) error {
+	for c, i := range pos {
+		s := ""
+		if i >= 0 && i < len(rec) {
+			s = rec[i]
 		}
-		return ""
-	}
-	var err error
-	r.RunID = get(cRunID)
-	n, ok := ParseID(r.RunID)
-	if !ok {
-		return fmt.Errorf("bad run_id %q", r.RunID)
-	}
-	r.Number = n
-	r.Date, r.Name, r.Plan, r.Variant = get(cDate), get(cName), get(cPlan), get(cVariant)
-	if s := get(cSeed); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return fmt.Errorf("bad seed %q", s)
+		if err := columns[c].set(r, s, a); err != nil {
+			return fmt.Errorf("bad %s %q: %v", columns[c].name, abbreviate(s, 40), err)
 		}
-		r.Seed = a.int(v)
-	}
-	// One column at a time: a table of pointers to r's fields would move
-	// r to the heap.
-	if r.CVScore, err = optFloat(get(cCVScore), a); err != nil {
-		return badFloat(cCVScore, err)
-	}
-	if r.CVStd, err = optFloat(get(cCVStd), a); err != nil {
-		return badFloat(cCVStd, err)
-	}
-	if r.LBScore, err = optFloat(get(cLBScore), a); err != nil {
-		return badFloat(cLBScore, err)
-	}
-	if r.CVLBGap, err = optFloat(get(cCVLBGap), a); err != nil {
-		return badFloat(cCVLBGap, err)
-	}
-	if s := get(cCVFolds); s != "" {
-		if r.CVFolds, err = parseFolds(s, a); err != nil {
-			return fmt.Errorf("bad cv_folds %q", s)
-		}
-	}
-	if s := get(cNFeatures); s != "" {
-		if r.NFeatures, err = strconv.Atoi(s); err != nil {
-			return fmt.Errorf("bad n_features %q", s)
-		}
-	}
-	r.ModelType, r.Metric, r.Direction = get(cModelType), get(cMetric), get(cDirection)
-	r.ParamsHash, r.Status = get(cParamsHash), get(cStatus)
-	if s := get(cDurationS); s != "" {
-		if d, err := parseFloat(s); err == nil {
-			r.DurationS = d
-		}
-	}
-	r.Notes, r.Reason = get(cNotes), get(cReason)
-	r.Archived = get(cArchived) == "true"
-	r.Source = get(cSource)
-	r.Fingerprint = get(cFingerprint)
-	r.Techniques = get(cTechniques)
-	if r.PrivateLB, err = optFloat(get(cPrivateLB), a); err != nil {
-		return badFloat(cPrivateLB, err)
 	}
 	return nil
 }
 
-func badFloat(col int, err error) error {
-	return fmt.Errorf("bad %s: %v", Columns[col], err)
+// column is one column of runs.csv. Readers accept what pandas and
+// spreadsheets write when they save the file again (42.0 for 42, True for
+// true). Fields are reached by offset rather than through functions: the
+// reader decodes some 20 columns of every row, and a call for each was
+// most of the cost of reading a large runs.csv.
+type column struct {
+	name string
+	kind columnKind
+	off  uintptr // of the field in Row
+}
+
+// columnKind is the type of a column's field and its encoding.
+type columnKind int
+
+const (
+	kString   columnKind = iota // string
+	kRunID                      // string run id, and Row.Number
+	kOptFloat                   // *float64, empty for nil
+	kLaxFloat                   // float64, an unreadable value read as 0
+	kOptInt                     // *int64, empty for nil
+	kInt                        // int
+	kFloats                     // []float64 as a JSON list
+	kBool                       // bool: "true" or empty
+)
+
+func columnNames() []string {
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = c.name
+	}
+	return names
+}
+
+func field[T any](r *Row, c *column) *T { return (*T)(unsafe.Add(unsafe.Pointer(r), c.off)) }
+
+// get is the column's value in r, as runs.csv holds it.
+func (c *column) get(r *Row) string {
+	switch c.kind {
+	case kString, kRunID:
+		return *field[string](r, c)
+	case kOptFloat:
+		return formatFloat(*field[*float64](r, c))
+	case kLaxFloat:
+		return formatFloat(field[float64](r, c))
+	case kOptInt:
+		if p := *field[*int64](r, c); p != nil {
+			return strconv.FormatInt(*p, 10)
+		}
+		return ""
+	case kInt:
+		return strconv.Itoa(*field[int](r, c))
+	case kFloats:
+		f := *field[[]float64](r, c)
+		if len(f) == 0 {
+			return "[]"
+		}
+		b, _ := json.Marshal(f) // finite by construction; JSON floats are shortest round-trip
+		return string(b)
+	case kBool:
+		if *field[bool](r, c) {
+			return "true"
+		}
+		return ""
+	}
+	panic("unknown column kind")
+}
+
+// set reads s into the column's field of r, its numbers taken from a.
+func (c *column) set(r *Row, s string, a *arena) error {
+	var err error
+	switch c.kind {
+	case kString:
+		*field[string](r, c) = s
+	case kRunID:
+		n, ok := ParseID(s)
+		if !ok {
+			return errors.New("not a run id")
+		}
+		*field[string](r, c), r.Number = s, n
+	case kOptFloat:
+		*field[*float64](r, c), err = optFloat(s, a)
+	case kLaxFloat:
+		if d, err := parseFloat(s); err == nil && s != "" {
+			*field[float64](r, c) = d // nothing depends on it: junk reads as 0
+		}
+	case kOptInt:
+		if s != "" {
+			var v int64
+			if v, err = parseInt(s); err == nil {
+				*field[*int64](r, c) = a.int(v)
+			}
+		}
+	case kInt:
+		if s != "" {
+			var v int64
+			v, err = parseInt(s)
+			*field[int](r, c) = int(v)
+		}
+	case kFloats:
+		if s != "" {
+			*field[[]float64](r, c), err = parseFolds(s, a)
+		}
+	case kBool:
+		switch s {
+		case "", "true", "True", "TRUE", "1", "1.0":
+			*field[bool](r, c) = s != ""
+		case "false", "False", "FALSE", "0", "0.0":
+		default:
+			err = errors.New("not true or false")
+		}
+	}
+	return err
+}
+
+// parseInt reads an integer, also as pandas writes one from a column with
+// a missing value (42.0).
+func parseInt(s string) (int64, error) {
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return v, nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, errors.New("not an integer")
+	}
+	return int64(f), nil
 }
 
 // parseFolds reads the JSON list of numbers kxrun writes; anything else
@@ -731,4 +804,11 @@ func parseFloat(s string) (float64, error) {
 		f = -f
 	}
 	return f, nil
+}
+
+// toCRLF turns the "\n" line ends encoding/csv writes into "\r\n", for a
+// runs.csv saved that way (by a spreadsheet on Windows): a newline inside
+// a quoted field changes too, which CSV readers take as the same text.
+func toCRLF(data []byte) []byte {
+	return bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
 }

@@ -81,10 +81,7 @@ func TestParsePartsIsGeneral(t *testing.T) {
 	data = bytes.Replace(data, []byte("\nrun_1700,"), []byte("\nrun_1700,2026-01-01T00:00:00Z,n,,,,0.5x,,[],,,1,m,auc,maximize,h,ok,1.0,,,,log,\nrun_1700b,"), 1)
 	header := bytes.IndexByte(data, '\n') + 1
 	body := data[header:]
-	index := map[string]int{}
-	for i, c := range Columns {
-		index[c] = i
-	}
+	index := Columns
 	want, err := parseGeneral(body, index, "runs.csv", 1)
 	if err != nil || len(want.warnings) != 3 {
 		t.Fatalf("encoding/csv: %v, warnings %q", err, want.warnings)
@@ -114,10 +111,7 @@ func FuzzParseParts(f *testing.F) {
 	f.Add(body, 3)
 	f.Add([]byte("run_001,\"a\nb\",\"\"\"\"\nrun_002,x\n"), 2)
 	f.Add([]byte("run_001,a\"b\n"), 1)
-	index := map[string]int{}
-	for i, c := range Columns {
-		index[c] = i
-	}
+	index := Columns
 	f.Fuzz(func(t *testing.T, data []byte, n int) {
 		n = 1 + (n&0xff)%8
 		got, ok := parseParts(data, index, "runs.csv", 1, n)

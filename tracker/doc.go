@@ -13,10 +13,13 @@
 //	reports/                      markdown summaries
 //	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
 //	submissions/index.jsonl       which run each submission file came from (by sha256)
+//	sweeps/s<N>.json              what each sweep did (kxrun sweeps)
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress, and the
 //	                              exchange directories of sweeps on Slurm
 //	                              (tasks, queue, exit files: see Exchange)
+//	.work/claims/<fp>.json        fingerprints being computed, and by whom
+//	.work/edit.json               an edit of runs.csv and details under way
 //
 // Durability: every file is written under a temporary name and renamed
 // into place. A run's files are all in place and made durable by one sync
@@ -26,5 +29,8 @@
 // reports are synced file by file. The details file is
 // written first: an id whose details exist is never handed out again, even
 // when a crash prevented its row. Appends and rewrites hold an exclusive
-// lock so that several kxrun processes can share one tracker.
+// lock so that several kxrun processes can share one tracker. An edit of
+// logged runs changes runs.csv and details together through a journal
+// (edit.go). A rewrite keeps what it cannot read: unknown columns in
+// place, unreadable rows byte for byte (table.go).
 package tracker

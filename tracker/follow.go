@@ -11,9 +11,9 @@ import (
 // rewrite replaces it), its columns and the offset after the last
 // complete row. The zero CSVPos has read nothing.
 type CSVPos struct {
-	info  os.FileInfo
-	index map[string]int
-	off   int64
+	info   os.FileInfo
+	header []string
+	off    int64
 }
 
 // Offset is the byte offset after the last complete row read.
@@ -44,7 +44,7 @@ func (t *Tracker) RowsSince(pos CSVPos) (rows []Row, next CSVPos, reset bool, wa
 	if err != nil {
 		return nil, pos, false, nil, err
 	}
-	same := pos.info != nil && pos.index != nil && os.SameFile(fi, pos.info) && fi.Size() >= pos.off
+	same := pos.info != nil && pos.header != nil && os.SameFile(fi, pos.info) && fi.Size() >= pos.off
 	if same && fi.Size() == pos.off {
 		return nil, pos, false, nil, nil
 	}
@@ -53,11 +53,11 @@ func (t *Tracker) RowsSince(pos CSVPos) (rows []Row, next CSVPos, reset bool, wa
 		if err != nil {
 			return nil, pos, false, nil, err
 		}
-		p, err := parseBody(data, pos.index, path, 0)
+		p, err := parseBody(data, pos.header, path, 0)
 		if err != nil {
 			return nil, pos, false, p.warnings, err
 		}
-		next = CSVPos{info: fi, index: pos.index, off: pos.off + p.goodEnd}
+		next = CSVPos{info: fi, header: pos.header, off: pos.off + p.goodEnd}
 		if len(p.rows) == 0 && !p.torn && len(data) > 0 {
 			next.off = pos.off + int64(len(data)) // blank lines only
 		}
@@ -72,8 +72,8 @@ func (t *Tracker) RowsSince(pos CSVPos) (rows []Row, next CSVPos, reset bool, wa
 		return nil, pos, false, p.warnings, fmt.Errorf("read %s: %w", path, err)
 	}
 	end := p.goodEnd
-	if p.index == nil {
+	if p.header == nil {
 		end = 0 // no header yet: read from the start next time
 	}
-	return p.rows, CSVPos{info: fi, index: p.index, off: end}, true, p.warnings, nil
+	return p.rows, CSVPos{info: fi, header: p.header, off: end}, true, p.warnings, nil
 }

@@ -10,6 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// umask is the process's file mode creation mask, read once at start
+// (reading it means setting it, which is not safe once threads run).
+var umask = func() os.FileMode {
+	m := unix.Umask(0)
+	unix.Umask(m)
+	return os.FileMode(m)
+}()
+
 // writeFileAtomic writes data to path through a synced temporary file and
 // a rename, so that readers see the old content or the new, never a part.
 // The directory is not synced; callers batch that with syncDir.
@@ -29,7 +37,9 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	if err := f.Chmod(perm); err != nil {
+	// CreateTemp makes the file 0600; the mode it gets follows the umask,
+	// as for every other file kxrun creates.
+	if err := f.Chmod(perm &^ umask); err != nil {
 		return err
 	}
 	if err := f.Sync(); err != nil {

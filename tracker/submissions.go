@@ -112,16 +112,14 @@ func (t *Tracker) Resolve(path string) string {
 	return t.path(path)
 }
 
-// locked runs f holding this process's mutex and the tracker's lock.
-func (t *Tracker) locked(f func() error) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	l, err := acquire(t.path(lockName))
-	if err != nil {
-		return err
-	}
-	defer l.release()
-	return f()
+// editDetails changes one run's details record under the edit journal
+// (its row follows it); the caller holds the lock.
+func (t *Tracker) editDetails(runID string, edit func(*Record)) error {
+	_, err := t.editRunsLocked([]string{runID}, func(rec *Record) error {
+		edit(rec)
+		return nil
+	})
+	return err
 }
 
 // appendIndex appends one line to the submissions index in one synced
@@ -209,63 +207,48 @@ type LBUpdate struct {
 	Public, Private *float64
 }
 
-// SetLeaderboard records public and private leaderboard scores: in
-// runs.csv (lb_score, cv_lb_gap, private_lb) through the same locked
-// rewrite as SetLB, then in each run's details with the submission's
-// listing entry. A score missing from an update leaves the recorded one.
+// SetLeaderboard records public and private leaderboard scores, in each
+// run's details with the submission's listing entry and in runs.csv
+// (lb_score, cv_lb_gap, private_lb), through the same journaled edit as
+// SetLB. A score missing from an update leaves the recorded one.
 func (t *Tracker) SetLeaderboard(updates []LBUpdate) ([]Row, error) {
-	var changed []Row
 	byRun := map[string][]LBUpdate{}
-	err := t.rewrite(func(rows []Row) error {
-		for _, u := range updates {
-			i, err := Find(rows, u.RunID)
-			if err != nil {
-				return err
-			}
+	var refs []string
+	for _, u := range updates {
+		id := u.RunID
+		if n, ok := ParseID(id); ok {
+			id = FormatID(n)
+		}
+		if byRun[id] == nil {
+			refs = append(refs, id)
+		}
+		byRun[id] = append(byRun[id], u)
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	return t.EditRuns(refs, func(rec *Record) error {
+		for _, u := range byRun[rec.RunID] {
 			if u.Public != nil {
-				rows[i].LBScore = u.Public
-				rows[i].CVLBGap = gap(rows[i].CVScore, u.Public)
+				rec.LBScore = u.Public
 			}
 			if u.Private != nil {
-				rows[i].PrivateLB = u.Private
+				rec.PrivateLB = u.Private
 			}
-			if len(byRun[rows[i].RunID]) == 0 {
-				changed = append(changed, rows[i])
-			} else {
-				for j := range changed {
-					if changed[j].RunID == rows[i].RunID {
-						changed[j] = rows[i]
+			for i := range rec.Submissions {
+				s := &rec.Submissions[i]
+				if (u.SHA256 != "" && s.SHA256 == u.SHA256) || (u.Ref != "" && s.Ref == u.Ref) ||
+					(u.SHA256 == "" && u.Ref != "" && s.Ref == "" && filepath.Base(s.Path) == u.FileName) {
+					s.Ref, s.Status = u.Ref, u.Status
+					if u.Public != nil {
+						s.PublicScore = u.Public
+					}
+					if u.Private != nil {
+						s.PrivateScore = u.Private
 					}
 				}
-			}
-			byRun[rows[i].RunID] = append(byRun[rows[i].RunID], u)
-		}
-		return nil
-	}, func() error {
-		for _, r := range changed {
-			err := t.editDetails(r.RunID, func(rec *Record) {
-				rec.LBScore, rec.PrivateLB = r.LBScore, r.PrivateLB
-				for _, u := range byRun[r.RunID] {
-					for i := range rec.Submissions {
-						s := &rec.Submissions[i]
-						if (u.SHA256 != "" && s.SHA256 == u.SHA256) || (u.Ref != "" && s.Ref == u.Ref) ||
-							(u.SHA256 == "" && u.Ref != "" && s.Ref == "" && filepath.Base(s.Path) == u.FileName) {
-							s.Ref, s.Status = u.Ref, u.Status
-							if u.Public != nil {
-								s.PublicScore = u.Public
-							}
-							if u.Private != nil {
-								s.PrivateScore = u.Private
-							}
-						}
-					}
-				}
-			})
-			if err != nil {
-				return err
 			}
 		}
 		return nil
 	})
-	return changed, err
 }

@@ -21,15 +21,21 @@ import (
 
 const summaryName = "summary.json"
 
+// summaryVersion changes with what the summary holds.
+const summaryVersion = 2
+
 type summary struct {
 	Dev, Ino uint64
 	Size     int64
+	CRLF     bool // runs.csv's lines end in "\r\n"
 	MtimeNs  int64
 	LastNum  int
 	// CSV is the header and the rows named below, in runs.csv's encoding.
 	CSV                       string
 	LastOK, FirstOK, Baseline int // 1-based positions in CSV, 0 for none
 	BaselineID                string
+	LastOKOfPlan              map[string]int // by plan, positions in CSV
+	Version                   int            // summaryVersion; another is read as no summary
 }
 
 func (t *Tracker) summaryPath() string { return t.path(workName, summaryName) }
@@ -88,14 +94,14 @@ func (t *Tracker) Flush() error {
 // a cache.
 func (t *Tracker) saveSummary() {
 	fi := t.seen.info
-	if fi == nil || t.seen.index == nil || fi.Size() != t.seen.size {
+	if fi == nil || t.seen.header == nil || fi.Size() != t.seen.size {
 		return
 	}
 	dev, ino, mtime, ok := identity(fi)
 	if !ok {
 		return
 	}
-	s := summary{Dev: dev, Ino: ino, Size: t.seen.size, MtimeNs: mtime, LastNum: t.seen.lastNum, BaselineID: t.seen.baselineID}
+	s := summary{Dev: dev, Ino: ino, CRLF: t.seen.crlf, Size: t.seen.size, MtimeNs: mtime, LastNum: t.seen.lastNum, BaselineID: t.seen.baselineID}
 	var rows []Row
 	pos := func(r *Row) int {
 		if r == nil {
@@ -105,7 +111,11 @@ func (t *Tracker) saveSummary() {
 		return len(rows)
 	}
 	s.LastOK, s.FirstOK, s.Baseline = pos(t.seen.lastOK), pos(t.seen.firstOK), pos(t.seen.baseline)
-	s.CSV = string(encodeRows(rows, headerOf(t.seen.index), true))
+	s.Version, s.LastOKOfPlan = summaryVersion, map[string]int{}
+	for plan, r := range t.seen.lastOKOfPlan {
+		s.LastOKOfPlan[plan] = pos(r)
+	}
+	s.CSV = string(encodeRows(rows, t.seen.header, true))
 	data, err := json.Marshal(s)
 	if err != nil {
 		return
@@ -127,7 +137,7 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 		return false
 	}
 	dev, ino, mtime, ok := identity(fi)
-	if !ok || s.Dev != dev || s.Ino != ino || s.Size != fi.Size() || s.MtimeNs != mtime || s.BaselineID != t.seen.baselineID {
+	if !ok || s.Version != summaryVersion || s.Dev != dev || s.Ino != ino || s.Size != fi.Size() || s.MtimeNs != mtime || s.BaselineID != t.seen.baselineID {
 		return false
 	}
 	p, err := parseCSV([]byte(s.CSV), t.summaryPath())
@@ -150,7 +160,16 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 		return false
 	}
 	t.forget()
-	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = fi, p.index, s.Size, s.LastNum
+	t.seen.info, t.seen.header, t.seen.crlf, t.seen.size, t.seen.lastNum = fi, p.header, s.CRLF, s.Size, s.LastNum
 	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = lastOK, firstOK, baseline
+	t.seen.lastOKOfPlan = map[string]*Row{}
+	for plan, i := range s.LastOKOfPlan {
+		r, ok := row(i)
+		if !ok || r == nil {
+			t.forget()
+			return false
+		}
+		t.seen.lastOKOfPlan[plan] = r
+	}
 	return true
 }

@@ -33,11 +33,13 @@ type Tracker struct {
 	// with the history).
 	seen struct {
 		info    os.FileInfo
-		index   map[string]int
+		header  []string // of runs.csv as it is on disk
+		crlf    bool
 		size    int64
 		lastNum int
 		// The runs a new run is compared with.
 		lastOK, firstOK *Row
+		lastOKOfPlan    map[string]*Row // a plan run is compared with its plan's previous run
 		baselineID      string
 		baseline        *Row
 	}
@@ -45,11 +47,15 @@ type Tracker struct {
 	// summaryBehind, that a commit since did not (see saveSummarySoon).
 	summarySaved  time.Time
 	summaryBehind bool
+
+	// Warn, when set, is told what a rewrite of runs.csv could not read
+	// (and kept as it was) or repaired.
+	Warn func(msg string)
 }
 
 // Neighbours are the runs a newly committed run is compared with.
 type Neighbours struct {
-	Previous *Row // the last ok run before it
+	Previous *Row // the last ok run before it of the same plan (of any, for a run of no plan)
 	Baseline *Row // the run set with SetBaseline, else the first ok run
 }
 
@@ -65,22 +71,48 @@ const (
 )
 
 // Open opens the tracker in dir, creating its layout if needed.
-func Open(dir string) (*Tracker, error) {
+func Open(dir string) (*Tracker, error) { return OpenWarn(dir, nil) }
+
+// OpenWarn is Open with warn (may be nil) told what opening repaired and
+// what later rewrites could not read; see Tracker.Warn.
+func OpenWarn(dir string, warn func(msg string)) (*Tracker, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
 	for _, sub := range []string{"", detailsDir, logsDir, artsDir, reportsDir, configsDir, workName} {
 		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+			if readable(abs) {
+				break // a tracker this user may read but not write: read it
+			}
 			return nil, fmt.Errorf("create tracker %s: %w", dir, err)
 		}
 	}
-	t := &Tracker{Dir: abs}
+	t := &Tracker{Dir: abs, Warn: warn}
 	if err := t.ensureCSV(); err != nil {
-		return nil, err
+		if !readable(abs) {
+			return nil, err
+		}
 	}
 	t.removeStaleStages()
+	if err := t.recover(); err != nil {
+		return nil, err
+	}
+	if err := t.upgrade(); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// Peek opens the tracker in dir for reading only: nothing is created or
+// repaired, and dir need not hold a tracker yet (it then reads as empty).
+// A dry run uses it: it must write nothing.
+func Peek(dir string) (*Tracker, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Tracker{Dir: abs}, nil
 }
 
 // ensureCSV creates runs.csv with its header, so that a new tracker reads
@@ -178,6 +210,9 @@ func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 			break
 		}
 		nb := Neighbours{Previous: t.seen.lastOK, Baseline: t.seen.baseline}
+		if p.Record.Plan != "" {
+			nb.Previous = t.seen.lastOKOfPlan[p.Record.Plan]
+		}
 		if t.seen.baselineID == "" {
 			nb.Baseline = t.seen.firstOK
 		}
@@ -373,11 +408,14 @@ func (t *Tracker) appendRows(rows []Row) error {
 	if err != nil {
 		return err
 	}
-	header := Columns
-	if fi.Size() > 0 && t.seen.index != nil {
-		header = headerOf(t.seen.index)
+	header, crlf := Columns, false
+	if fi.Size() > 0 && t.seen.header != nil {
+		header, crlf = t.seen.header, t.seen.crlf
 	}
 	data := encodeRows(rows, header, fi.Size() == 0)
+	if crlf {
+		data = toCRLF(data)
+	}
 	if _, err := f.Write(data); err != nil {
 		_ = f.Truncate(fi.Size())
 		return fmt.Errorf("append to %s: %w", path, err)
@@ -402,6 +440,12 @@ func (t *Tracker) note(r *Row) {
 	t.seen.lastNum = max(t.seen.lastNum, r.Number)
 	if r.Status == "ok" {
 		t.seen.lastOK = r
+		if r.Plan != "" {
+			if t.seen.lastOKOfPlan == nil {
+				t.seen.lastOKOfPlan = map[string]*Row{}
+			}
+			t.seen.lastOKOfPlan[r.Plan] = r
+		}
 		if t.seen.firstOK == nil {
 			t.seen.firstOK = r
 		}
@@ -413,8 +457,8 @@ func (t *Tracker) note(r *Row) {
 
 // forget makes the next refresh read runs.csv in full.
 func (t *Tracker) forget() {
-	t.seen.info, t.seen.index, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
-	t.seen.lastOK, t.seen.firstOK, t.seen.baseline = nil, nil, nil
+	t.seen.info, t.seen.header, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
+	t.seen.lastOK, t.seen.firstOK, t.seen.baseline, t.seen.lastOKOfPlan = nil, nil, nil, nil
 }
 
 // refresh brings t.seen up to date with runs.csv; with repair set (the
@@ -442,12 +486,12 @@ func (t *Tracker) refresh(repair bool) error {
 		if err != nil {
 			return err
 		}
-		p, err = parseBody(data, t.seen.index, path, 0)
+		p, err = parseBody(data, t.seen.header, path, 0)
 		if err != nil {
 			return err
 		}
 		p.goodEnd += t.seen.size
-		p.index = t.seen.index
+		p.header, p.crlf = t.seen.header, t.seen.crlf
 		for i := range p.rows {
 			t.note(&p.rows[i])
 		}
@@ -474,7 +518,7 @@ func (t *Tracker) refresh(repair bool) error {
 		}
 		size = p.goodEnd
 	}
-	t.seen.info, t.seen.index, t.seen.size = fi, p.index, size
+	t.seen.info, t.seen.header, t.seen.crlf, t.seen.size = fi, p.header, p.crlf, size
 	return nil
 }
 
@@ -575,12 +619,33 @@ func processAlive(pid int) bool {
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
+// readable reports whether dir holds a runs.csv this process can read.
+func readable(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, csvName))
+	if err == nil {
+		f.Close()
+	}
+	return err == nil
+}
+
 // Exists reports whether dir holds a tracker.
 func Exists(dir string) bool {
+	ok, _ := Check(dir)
+	return ok
+}
+
+// Check reports whether dir holds a tracker; the error says why it cannot
+// be told, such as a tracker of another user that this one may not read
+// (permission denied, not "no tracker").
+func Check(dir string) (bool, error) {
 	for _, name := range []string{csvName, detailsDir} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return true
+		_, err := os.Stat(filepath.Join(dir, name))
+		if err == nil {
+			return true, nil
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return false, fmt.Errorf("tracker %s: %w (ask its owner to let you read it: chmod -R a+rX %s)", dir, err, dir)
 		}
 	}
-	return false
+	return false, nil
 }

@@ -13,16 +13,18 @@ import (
 const baselineName = "baseline"
 
 // Rewrite replaces runs.csv with what edit makes of its rows, atomically and
-// under the lock, so that a concurrent append is never lost. The file is
-// written with the current columns (an older layout is upgraded).
+// under the lock, so that a concurrent append is never lost. edit may
+// change rows but not add, remove or reorder them. Nothing else changes:
+// rows kxrun cannot read are written back byte for byte, columns it does
+// not know keep their place and values, and an older layout gains the
+// columns it lacks at the end (see table).
 func (t *Tracker) Rewrite(edit func(rows []Row) error) error {
-	return t.rewrite(edit, nil)
+	return t.locked(func() error { return t.rewriteLocked(edit) })
 }
 
-// rewrite is Rewrite, then, still under the lock, after (when set): a
-// change that runs.csv and another file must agree on is made in one
-// critical section, so that two processes cannot interleave their halves.
-func (t *Tracker) rewrite(edit func(rows []Row) error, after func() error) error {
+// locked runs fn holding this process's mutex and the tracker's
+// exclusive lock; an error taking the lock is returned without running fn.
+func (t *Tracker) locked(fn func() error) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	l, err := acquire(t.path(lockName))
@@ -30,6 +32,20 @@ func (t *Tracker) rewrite(edit func(rows []Row) error, after func() error) error
 		return err
 	}
 	defer l.release()
+	return fn()
+}
+
+// rewriteLocked is Rewrite for a caller that holds both locks.
+func (t *Tracker) rewriteLocked(edit func(rows []Row) error) error {
+	if err := t.recoverLocked(); err != nil {
+		return err
+	}
+	t.removeStaleTemps()
+	return t.rewriteCSV(edit)
+}
+
+// rewriteCSV is rewriteLocked without the recovery of an interrupted edit.
+func (t *Tracker) rewriteCSV(edit func(rows []Row) error) error {
 	if err := t.refresh(true); err != nil {
 		return err
 	}
@@ -37,24 +53,33 @@ func (t *Tracker) rewrite(edit func(rows []Row) error, after func() error) error
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	p, err := parseCSV(data, t.CSVPath())
+	tb, err := readTable(data, t.CSVPath())
 	if err != nil {
 		return err
 	}
-	if err := edit(p.rows); err != nil {
+	for _, w := range tb.warnings {
+		t.warn(w)
+	}
+	tb.fillMissing(t.Details)
+	n := len(tb.rows)
+	if err := edit(tb.rows); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(t.CSVPath(), encodeRows(p.rows, Columns, true), 0o644); err != nil {
+	if len(tb.rows) != n {
+		return fmt.Errorf("internal error: a rewrite of %s changed its number of rows", t.CSVPath())
+	}
+	if err := writeFileAtomic(t.CSVPath(), tb.encode(), 0o644); err != nil {
 		return fmt.Errorf("rewrite %s: %w", t.CSVPath(), err)
 	}
 	t.forget() // a new file: read it again in full next time
-	if err := syncDir(t.Dir); err != nil {
-		return err
+	return syncDir(t.Dir)
+}
+
+// warn passes on what a rewrite could not read (and kept).
+func (t *Tracker) warn(msg string) {
+	if t.Warn != nil {
+		t.Warn(msg)
 	}
-	if after != nil {
-		return after()
-	}
-	return nil
 }
 
 // UnknownRunError says a run reference matched nothing.
@@ -146,27 +171,16 @@ func closest(rows []Row, ref string, n int) []string {
 }
 
 // SetLB records a leaderboard score for a run (nil clears it) and returns
-// the updated row. The details file is updated after runs.csv, which is
-// the authority, under the same lock: two `kxrun lb` at once must not leave
-// one's score in runs.csv and the other's in the details.
+// the updated row.
 func (t *Tracker) SetLB(ref string, score *float64) (Row, error) {
-	var updated Row
-	err := t.rewrite(func(rows []Row) error {
-		i, err := Find(rows, ref)
-		if err != nil {
-			return err
-		}
-		rows[i].LBScore = score
-		rows[i].CVLBGap = gap(rows[i].CVScore, score)
-		updated = rows[i]
+	rows, err := t.EditRuns([]string{ref}, func(rec *Record) error {
+		rec.LBScore = score
 		return nil
-	}, func() error {
-		return t.editDetails(updated.RunID, func(rec *Record) { rec.LBScore = score })
 	})
 	if err != nil {
 		return Row{}, err
 	}
-	return updated, nil
+	return rows[0], nil
 }
 
 // SetArchived hides runs from reports (or shows them again). Nothing is
@@ -185,23 +199,6 @@ func (t *Tracker) SetArchived(refs []string, archived bool) ([]Row, error) {
 		return nil
 	})
 	return changed, err
-}
-
-// editDetails rewrites a run's details atomically.
-func (t *Tracker) editDetails(runID string, edit func(*Record)) error {
-	rec, err := t.Details(runID)
-	if err != nil {
-		return err
-	}
-	edit(rec)
-	data, err := detailsJSON(rec)
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(t.path(detailsDir, runID+".json"), data, 0o644); err != nil {
-		return err
-	}
-	return syncDir(t.path(detailsDir))
 }
 
 // SetBaseline makes a run the one every new run is compared with.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -145,23 +146,47 @@ func TestArchiveAndBaseline(t *testing.T) {
 	}
 }
 
-func TestColumnConstantsMatchColumns(t *testing.T) {
-	if numColumns != len(Columns) {
-		t.Fatalf("%d column constants for %d columns", numColumns, len(Columns))
-	}
+func TestRowRoundTrip(t *testing.T) {
 	rec := sampleRecord("x", 0.25)
 	rec.RunID, rec.Number, rec.Fingerprint, rec.Notes = "run_007", 7, "abc", "n"
 	row := RowOf(rec)
 	row.Archived = true
-	index := map[string]int{}
-	for i, c := range Columns {
-		index[c] = i
-	}
-	got, err := decodeRow(row.fields(), positions(index))
+	fields := make([]string, len(Columns))
+	pos := positions(Columns)
+	row.encodeInto(fields, pos)
+	got, err := decodeRow(fields, pos)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(row, got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestColumnsMatchRow checks each column's kind against the type of the
+// Row field at its offset: a column added with the wrong kind would read
+// and write the wrong memory.
+func TestColumnsMatchRow(t *testing.T) {
+	want := map[columnKind]reflect.Type{
+		kString: reflect.TypeFor[string](), kRunID: reflect.TypeFor[string](),
+		kOptFloat: reflect.TypeFor[*float64](), kLaxFloat: reflect.TypeFor[float64](),
+		kOptInt: reflect.TypeFor[*int64](), kInt: reflect.TypeFor[int](),
+		kFloats: reflect.TypeFor[[]float64](), kBool: reflect.TypeFor[bool](),
+	}
+	byOffset := map[uintptr]reflect.StructField{}
+	rt := reflect.TypeFor[Row]()
+	for i := range rt.NumField() {
+		byOffset[rt.Field(i).Offset] = rt.Field(i)
+	}
+	seen := map[string]bool{}
+	for _, c := range columns {
+		f, ok := byOffset[c.off]
+		if !ok || f.Type != want[c.kind] {
+			t.Errorf("column %s: field %s of type %v, kind wants %v", c.name, f.Name, f.Type, want[c.kind])
+		}
+		if seen[c.name] {
+			t.Errorf("column %s listed twice", c.name)
+		}
+		seen[c.name] = true
 	}
 }

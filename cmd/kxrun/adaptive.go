@@ -66,8 +66,12 @@ func runAdaptiveAblation(ctx context.Context, opts *ablationOptions, p *plan.Pla
 	if opts.DryRun {
 		pp := *p
 		pp.Seeds = seeds[:a.MinSeeds]
-		fmt.Fprintf(opts.stdout, "adaptive sweep: the first look's runs (%d seeds); later looks depend on their results\n", a.MinSeeds)
-		return sw.dryRun(opts.stdout, pp.Runs())
+		note := opts.stdout
+		if opts.JSON {
+			note = opts.stderr // stdout holds one JSON value
+		}
+		fmt.Fprintf(note, "adaptive sweep: the first look's runs (%d seeds); later looks depend on their results\n", a.MinSeeds)
+		return sw.dryRun(opts.stdout, pp.Runs(), opts.JSON)
 	}
 	until := ""
 	if !deadline.IsZero() {

@@ -111,7 +111,7 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 		fmt.Fprintf(opts.stderr, "note: %s has adaptive: settings; they apply with --adaptive\n", p.Path)
 	}
 	if opts.DryRun {
-		return sw.dryRun(opts.stdout, p.Runs())
+		return sw.dryRun(opts.stdout, p.Runs(), opts.JSON)
 	}
 	fmt.Fprintf(progress, "kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s\n",
 		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
@@ -131,8 +131,8 @@ func ablationEndOf(p *plan.Plan, sum *study.AblationSummary) ablationEnd {
 		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
 	}
 	return ablationEnd{
-		name: study.ReportName(p.Name, "ablation", time.Now()) + ".md", md: report.AblationMarkdown(sum),
-		figures: figures, report: &sum.Report, summary: sum,
+		name: study.ReportName(p.Name, study.PartialKind("ablation", sum.Interrupted), time.Now()) + ".md", md: report.AblationMarkdown(sum),
+		figures: figures, report: &sum.Report, summary: sum, fresh: sum.Fresh,
 		table:  func(w io.Writer) { report.AblationTable(w, sum) },
 		failed: sum.Failed, hurting: func() []string { return study.Hurting(sum) },
 	}
@@ -148,6 +148,7 @@ type ablationEnd struct {
 	summary any      // printed with --json
 	table   func(io.Writer)
 	failed  int
+	fresh   int // runs made (not reused): runs.csv changed
 	hurting func() []string
 }
 
@@ -159,7 +160,7 @@ func finishAblation(opts *ablationOptions, progress io.Writer, tr *tracker.Track
 		return err
 	}
 	*e.report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	saved := append(loggedPaths(tr, e.fresh), reportPath)
 	saved = append(saved, e.figures...)
 	if opts.ReportMD != "" {
 		written, err := writeReportCopy(opts.ReportMD, e.md, e.figures)
@@ -209,7 +210,7 @@ func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, s
 			}
 		}
 		fmt.Fprintf(opts.stdout, "path ablation: base and the first step below; the %d later step(s) depend on its results\n", max(k-1, 0))
-		return sw.dryRun(opts.stdout, runs)
+		return sw.dryRun(opts.stdout, runs, opts.JSON)
 	}
 	fmt.Fprintf(progress, "kxrun: %s: path ablation over %d groups and techniques: base + %d variants x %d seeds = up to %d runs, %d at a time, logging to %s\n",
 		p.Name, k, study.PathVariants(k), len(p.Seeds), (1+study.PathVariants(k))*len(p.Seeds), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
@@ -219,8 +220,8 @@ func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, s
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
-		name: study.ReportName(p.Name, "path", time.Now()) + ".md", md: report.PathMarkdown(sum),
-		report: &sum.Report, summary: sum,
+		name: study.ReportName(p.Name, study.PartialKind("path", sum.Interrupted), time.Now()) + ".md", md: report.PathMarkdown(sum),
+		report: &sum.Report, summary: sum, fresh: sum.Fresh,
 		table:  func(w io.Writer) { report.PathTable(w, sum) },
 		failed: sum.Failed, hurting: func() []string { return study.PathHurting(sum) },
 	}, runErr)
@@ -229,6 +230,9 @@ func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, s
 // writeReportCopy writes the markdown summary to path too, with the
 // figures it links to beside it (the links are relative).
 func writeReportCopy(path string, md []byte, figures []string) ([]string, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
 	if err := os.WriteFile(path, md, 0o644); err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func runBaseline(ctx context.Context, opts *baselineOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s)\n", row.RunID, row.Name, fmtOpt(row.CVScore))
+		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s)\n", row.RunID, visible(row.Name), fmtOpt(row.CVScore))
 		return nil
 	}
 	id, err := tr.BaselineID()
@@ -57,9 +57,9 @@ func runBaseline(ctx context.Context, opts *baselineOptions) error {
 	b := tracker.Baseline(rows, id)
 	switch {
 	case b != nil && id != "":
-		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s), set with kxrun baseline\n", b.RunID, b.Name, fmtOpt(b.CVScore))
+		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s), set with kxrun baseline\n", b.RunID, visible(b.Name), fmtOpt(b.CVScore))
 	case b != nil:
-		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s), the first ok run\n", b.RunID, b.Name, fmtOpt(b.CVScore))
+		fmt.Fprintf(opts.stdout, "baseline: %s %s (CV %s), the first ok run\n", b.RunID, visible(b.Name), fmtOpt(b.CVScore))
 	default:
 		fmt.Fprintln(opts.stdout, "no baseline yet: the first ok run will be it")
 	}

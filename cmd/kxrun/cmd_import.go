@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kxrun/kxrun/importer"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 type importOptions struct {
@@ -37,7 +36,7 @@ arrays. Runs imported before are skipped, so importing twice adds nothing.`,
 }
 
 func runImport(ctx context.Context, opts *importOptions) error {
-	tr, err := tracker.Open(opts.Dir)
+	tr, err := openTracker(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ func runInit(ctx context.Context, opts *initOptions) error {
 		}
 	}
 	existed := tracker.Exists(opts.Dir)
-	tr, err := tracker.Open(opts.Dir)
+	tr, err := openTracker(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

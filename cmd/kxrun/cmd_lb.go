@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kxrun/kxrun/report"
 )
 
 type lbOptions struct {
@@ -15,6 +17,7 @@ type lbOptions struct {
 	Score float64
 	Clear bool
 	lbSyncOptions
+	JSON bool
 }
 
 func newLBCmd(g *globals) *cobra.Command {
@@ -55,11 +58,12 @@ competition has ended) on the run it came from.`,
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
 	addLBSyncFlags(cmd, &opts.lbSyncOptions)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object")
 	return cmd
 }
 
 func runLB(ctx context.Context, opts *lbOptions) error {
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}
@@ -75,10 +79,13 @@ func runLB(ctx context.Context, opts *lbOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.JSON {
+		return writeJSON(opts.stdout, report.JSONOf(row))
+	}
 	if score == nil {
-		fmt.Fprintf(opts.stdout, "%s %s: leaderboard score cleared\n", row.RunID, row.Name)
+		fmt.Fprintf(opts.stdout, "%s %s: leaderboard score cleared\n", row.RunID, visible(row.Name))
 	} else {
-		fmt.Fprintf(opts.stdout, "%s %s: LB %s, CV %s, CV-LB gap %s\n", row.RunID, row.Name,
+		fmt.Fprintf(opts.stdout, "%s %s: LB %s, CV %s, CV-LB gap %s\n", row.RunID, visible(row.Name),
 			fmtOpt(row.LBScore), fmtOpt(row.CVScore), fmtSigned(row.CVLBGap))
 	}
 	printSaved(opts.stdout, tr.CSVPath())

@@ -15,7 +15,6 @@ import (
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/study"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 type logOptions struct {
@@ -71,7 +70,7 @@ previous run and the baseline.`,
 	f.StringVar(&opts.Test, "test", "", "test predictions (.npy), copied into the tracker")
 	f.StringVar(&opts.Target, "target", "", "labels of the OOF rows (.npy), kept once by content")
 	f.StringVar(&opts.Folds, "folds", "", "the fold index of each OOF row (.npy), kept once by content")
-	f.StringVar(&opts.Direction, "direction", "maximize", "maximize or minimize")
+	f.StringVar(&opts.Direction, "direction", "", "maximize or minimize (default: the metric's, e.g. minimize for rmse; else maximize)")
 	f.StringVar(&opts.Competition, "competition", "", "competition name")
 	f.Int64Var(&opts.Seed, "seed", 0, "the seed the run used")
 	f.BoolVar(&opts.JSON, "json", false, "print the logged run as JSON")
@@ -83,7 +82,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 	if err != nil {
 		return err
 	}
-	tr, err := tracker.Open(opts.Dir)
+	tr, err := openTracker(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 	if opts.JSON {
 		return writeJSON(opts.stdout, rec)
 	}
-	line := fmt.Sprintf("logged %s %s: CV %s ± %s", rec.RunID, rec.Name, fmtOpt(rec.CVScore), fmtOpt(rec.CVStd))
+	line := fmt.Sprintf("logged %s %s: CV %s ± %s", rec.RunID, visible(rec.Name), fmtOpt(rec.CVScore), fmtOpt(rec.CVStd))
 	if rec.LBScore != nil {
 		line += ", LB " + fmtOpt(rec.LBScore)
 	}

@@ -25,6 +25,7 @@ type reportOptions struct {
 	Sort string
 	All  bool
 	JSON bool
+	runFilter
 }
 
 func newReportCmd(g *globals) *cobra.Command {
@@ -47,12 +48,16 @@ reports/<date>_summary.md.`,
 	f.StringVar(&opts.Sort, "sort", "id", "order by id, cv or lb (best first)")
 	f.BoolVar(&opts.All, "all", false, "include failed, cancelled and archived runs")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON object on stdout")
+	opts.runFilter.bind(f)
 	return cmd
 }
 
 func runReport(ctx context.Context, opts *reportOptions) error {
 	if opts.Top < 0 {
 		return usagef("--top 10", "--top must not be negative")
+	}
+	if err := opts.runFilter.validate(); err != nil {
+		return err
 	}
 	gc := holdGC()
 	defer gc.release()
@@ -72,7 +77,9 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	go func() {
 		defer close(summarized)
 		// The list of runs as JSON objects is only needed for --json.
-		sum, sumErr = report.SummarizeRuns(rows, baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: opts.All, NoList: !opts.JSON})
+		// A status asked for is shown, even failed or cancelled.
+		showAll := opts.All || opts.Status != "" && opts.Status != "ok"
+		sum, sumErr = report.SummarizeRuns(filterRows(rows, opts.runFilter), baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: showAll, NoList: !opts.JSON})
 	}()
 	// The markdown recap covers every run, whatever the table shows.
 	all, err := report.SummarizeRuns(rows, baseline, report.RunsOptions{All: true, NoList: true})
@@ -109,15 +116,19 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		table = b.Bytes()
 	}
 	fig := <-figures
-	if fig.err != nil {
-		return fig.err
+	// The files are a copy of what is printed: a tracker that cannot be
+	// written (read-only, another user's, a full disk) is still reported.
+	err = fig.err
+	if err == nil {
+		var path string
+		if path, err = tr.WriteReport(base+".md", append(md, fig.md...)); err == nil {
+			sum.Saved = append(sum.Saved, path)
+			sum.Saved = append(sum.Saved, fig.files...)
+		}
 	}
-	path, err := tr.WriteReport(base+".md", append(md, fig.md...))
 	if err != nil {
-		return err
+		fmt.Fprintf(opts.stderr, "warning: the report files were not written (%v); the table is complete\n", err)
 	}
-	sum.Saved = append(sum.Saved, path)
-	sum.Saved = append(sum.Saved, fig.files...)
 	if opts.JSON {
 		return report.WriteRunsJSON(opts.stdout, sum) // writeJSON's bytes, faster
 	}
@@ -131,7 +142,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 // openRuns opens an existing tracker and reads its runs, printing warnings
 // (a torn last row) to stderr.
 func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, error) {
-	tr, err := openExisting(dir)
+	tr, err := openExisting(dir, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -147,17 +158,34 @@ func openRuns(dir string, stderr io.Writer) (*tracker.Tracker, []tracker.Row, er
 
 // openExisting opens a tracker that must already exist: a typo in --dir
 // should not silently create an empty tracker.
-func openExisting(dir string) (*tracker.Tracker, error) {
-	if !tracker.Exists(dir) {
+func openExisting(dir string, stderr io.Writer) (*tracker.Tracker, error) {
+	if ok, err := tracker.Check(dir); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, usagef("kxrun init, or pass --dir with the tracker directory (KXRUN_DIR)", "no tracker in %s", dir)
 	}
-	return tracker.Open(dir)
+	return openTracker(dir, stderr)
+}
+
+// openTracker opens (or creates) the tracker in dir; what it repairs or
+// cannot read is told on stderr.
+func openTracker(dir string, stderr io.Writer) (*tracker.Tracker, error) {
+	return tracker.OpenWarn(dir, func(msg string) { fmt.Fprintln(stderr, "warning:", msg) })
 }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// loggedPaths are where a sweep that made fresh runs logged them; none
+// when every run was reused (nothing changed there).
+func loggedPaths(tr *tracker.Tracker, fresh int) []string {
+	if fresh == 0 {
+		return nil
+	}
+	return []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator)}
 }
 
 // printSaved lists the files a command wrote, so users know where to look.

@@ -68,7 +68,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", err)
 	}
 	if opts.DryRun {
-		return sw.dryRun(opts.stdout, runs)
+		return sw.dryRun(opts.stdout, runs, opts.JSON)
 	}
 	finished, runErr := study.RunVariant(ctx, sw.opts, runs)
 	sw.close()
@@ -89,7 +89,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	} else {
 		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, counts.Cached, counts.Failed+counts.Cancelled)
 	}
-	printSaved(progress, sw.opts.Tracker.CSVPath())
+	printSaved(progress, loggedPaths(sw.opts.Tracker, counts.Fresh)...)
 	switch {
 	case runErr != nil:
 		return runErr

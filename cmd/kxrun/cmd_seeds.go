@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -110,7 +109,7 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		return sw.dryRun(opts.stdout, runs)
+		return sw.dryRun(opts.stdout, runs, opts.JSON)
 	}
 	var sum *study.SeedSummary
 	var runErr error
@@ -129,13 +128,13 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, study.SeedReportKind(p, opts.Variant), time.Now()) + ".md"
+	name := study.ReportName(p.Name, study.PartialKind(study.SeedReportKind(p, opts.Variant), sum.Interrupted), time.Now()) + ".md"
 	reportPath, err := tr.WriteReport(name, report.SeedsMarkdown(sum))
 	if err != nil {
 		return err
 	}
 	sum.Report = reportPath
-	saved := []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator), reportPath}
+	saved := append(loggedPaths(tr, sum.Fresh), reportPath)
 	if sum.Plot != nil {
 		saved = append(saved, sum.Plot.PNG, sum.Plot.SVG)
 	}

@@ -37,7 +37,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 }
 
 func runStatus(ctx context.Context, opts *statusOptions) error {
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}
@@ -45,21 +45,29 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	if err != nil {
 		return err
 	}
+	claims, err := tr.Claims()
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
 		if live == nil {
 			live = []*tracker.SweepStatus{}
 		}
-		doc := map[string]any{"running": live}
+		if claims == nil {
+			claims = []*tracker.Claim{}
+		}
+		doc := map[string]any{"running": live, "claims": claims}
 		if jobs := clusterJobs(tr, live); len(jobs) > 0 {
 			doc["slurm_jobs"] = jobs
 		}
 		return writeJSON(opts.stdout, doc)
 	}
+	defer printClaims(opts.stdout, claims)
 	for _, s := range dead {
 		fmt.Fprintf(opts.stdout, "%s of %s (pid %d) stopped without finishing at %d/%d runs: run the same command again to finish what is missing\n",
 			s.Command, s.Plan, s.PID, s.Done, s.Total)
 	}
-	if len(live) == 0 {
+	if len(live) == 0 && len(claims) == 0 {
 		fmt.Fprintf(opts.stdout, "nothing is running on %s\n", displayPath(tr.Dir))
 		return nil
 	}
@@ -130,5 +138,33 @@ func printClusterJobs(w io.Writer, jobs []runner.ClusterJob) {
 			where = " (" + j.Reason + ")"
 		}
 		fmt.Fprintf(w, "  slurm %-10s %s%s: %s\n", cmp.Or(j.JobID, "-"), strings.ToLower(cmp.Or(j.State, "queued")), where, j.Run)
+	}
+}
+
+// printClaims says who runs what: the runs each process claimed.
+func printClaims(w io.Writer, claims []*tracker.Claim) {
+	if len(claims) == 0 {
+		return
+	}
+	type who struct {
+		host string
+		pid  int
+	}
+	byOwner := map[who][]*tracker.Claim{}
+	var order []who
+	for _, c := range claims {
+		k := who{c.Host, c.PID}
+		if byOwner[k] == nil {
+			order = append(order, k)
+		}
+		byOwner[k] = append(byOwner[k], c)
+	}
+	for _, k := range order {
+		cs := byOwner[k]
+		names := make([]string, len(cs))
+		for i, c := range cs {
+			names[i] = visible(c.Name)
+		}
+		fmt.Fprintf(w, "pid %d on %s has claimed %d run(s) of %s: %s\n", k.pid, visible(k.host), len(cs), visible(cs[0].Plan), strings.Join(names, ", "))
 	}
 }

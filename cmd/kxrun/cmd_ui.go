@@ -47,7 +47,7 @@ func runUI(ctx context.Context, opts *uiOptions) error {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
 		return usagef("--addr 127.0.0.1:8765", "--addr %q is not host:port", opts.Addr)
 	}
-	tr, err := openExisting(opts.Dir)
+	tr, err := openExisting(opts.Dir, opts.stderr)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/runner"
+	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -60,6 +61,7 @@ func exitCode(err error) int {
 	var unknown *tracker.UnknownRunError
 	var ambiguous *tracker.AmbiguousRunError
 	var status *exitStatusError
+	var unknownSweep *tracker.UnknownSweepError
 	switch {
 	case err == nil:
 		return exitOK
@@ -67,11 +69,11 @@ func exitCode(err error) int {
 		return status.code
 	case errors.Is(err, runner.ErrInterrupted):
 		return exitInterrupted
-	case errors.Is(err, errRunsFailed):
+	case errors.Is(err, errRunsFailed), errors.As(err, new(*study.FailFastError)), errors.Is(err, errDoctorProblems):
 		return exitRunsFailed
 	case errors.As(err, new(*groupsHurtError)):
 		return exitGroupsHurt
-	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous):
+	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous), errors.As(err, &unknownSweep):
 		return exitUsage
 	}
 	return exitStorage
@@ -80,8 +82,8 @@ func exitCode(err error) int {
 // printError writes an error for people: what went wrong, then what to do.
 func printError(w io.Writer, err error) {
 	switch {
-	case errors.Is(err, errRunsFailed), errors.As(err, new(*exitStatusError)):
-		return // the summary (or the run's log) already said why
+	case errors.Is(err, errRunsFailed), errors.Is(err, errDoctorProblems), errors.As(err, new(*exitStatusError)):
+		return // the summary (or the run's log) already said what and why
 	case errors.Is(err, runner.ErrInterrupted):
 		fmt.Fprintln(w, "kxrun: interrupted; runs that finished are logged, cancelled ones are recorded as cancelled.")
 		return
@@ -104,5 +106,7 @@ func printError(w io.Writer, err error) {
 		fmt.Fprintf(w, "Try: %s\n", he.hint)
 	case errors.As(err, new(*tracker.UnknownRunError)):
 		fmt.Fprintln(w, "Try: kxrun report --all, to list the runs")
+	case errors.As(err, new(*study.FailFastError)):
+		fmt.Fprintln(w, "Try: fix that and run the same command again (the failed runs are logged), or pass --keep-going to start every run anyway")
 	}
 }

@@ -235,6 +235,29 @@ func fakeTrainer(args []string) int {
 		mode = v[1:] // +nan behaves as nan, and so on
 	}
 	switch mode {
+	case "fifo-result", "fifo-link", "fifo-oof":
+		// A named pipe where kxrun reads after the run: opened blocking,
+		// it would wait for a writer for good.
+		dir := os.Getenv("KXRUN_RUN_DIR")
+		target := map[string]string{"fifo-result": "result.json", "fifo-link": "elsewhere", "fifo-oof": "oof.npy"}[mode]
+		if err := syscall.Mkfifo(filepath.Join(dir, target), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if mode == "fifo-link" {
+			os.Symlink(filepath.Join(dir, "elsewhere"), filepath.Join(dir, "result.json"))
+		}
+		if mode == "fifo-oof" {
+			fmt.Println(`{"cv_scores": [0.5]}`)
+		}
+		return 0
+	case "long-line":
+		// A result line over the 16 MiB limit of stdout results.
+		fmt.Print(`{"cv_scores": [0.5], "notes": "` + strings.Repeat("x", 17<<20) + "\"}\n")
+		return 0
+	case "py-dict":
+		fmt.Println(`{'cv_scores': [0.5, 0.6]}`)
+		return 0
 	case "crash":
 		fmt.Fprintln(os.Stderr, "KeyError: 'title'")
 		return 1

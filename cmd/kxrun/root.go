@@ -93,6 +93,7 @@ runs your own training command for each one concurrently, and logs every run
 (failed ones too) to an on-disk tracker.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return loadGlobals(cmd, g)
 		},
@@ -111,6 +112,9 @@ runs your own training command for each one concurrently, and logs every run
 		newArtifactCmd(g, "oof"), newArtifactCmd(g, "test"),
 		newArchiveCmd(g, true), newArchiveCmd(g, false), newBaselineCmd(g),
 		newLogCmd(g), newRunCmd(g), newInitCmd(g), newImportCmd(g), newStatusCmd(g))
+	root.AddCommand(newEditCmd(g))
+	root.AddCommand(newDoctorCmd(g))
+	root.AddCommand(newSweepsCmd(g))
 	root.AddCommand(newUICmd(g))
 	root.AddCommand(newEnsembleCmd(g), newOOFCorrCmd(g), newSubmissionCmd(g), newSubmitCmd(g))
 	root.AddCommand(newWorkerCmd(g))

@@ -106,6 +106,22 @@ func TestInterruptCancelsRunsAndExits130(t *testing.T) {
 	if len(lines) != 3 || strings.Count(string(data), ",cancelled,") != 2 {
 		t.Errorf("want the two running runs recorded as cancelled and nothing else:\n%s", data)
 	}
+	// The report of the stopped sweep goes beside the day's full report,
+	// says it is partial and counts the runs planned.
+	partial, _ := filepath.Glob(filepath.Join(dir, "exp", "reports", "*_sig_ablation_partial.md"))
+	full, _ := filepath.Glob(filepath.Join(dir, "exp", "reports", "*_sig_ablation.md"))
+	if len(partial) != 1 || len(full) != 0 {
+		t.Fatalf("reports: partial %v, full %v", partial, full)
+	}
+	md, _ := os.ReadFile(partial[0])
+	for _, want := range []string{"**Partial**", "| `all` | 1 | 0/3 |", "cancelled — kxrun was interrupted"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the partial report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(string(md), "cancelled: cancelled") {
+		t.Errorf("the partial report says cancelled twice:\n%s", md)
+	}
 }
 
 func TestSecondInterruptKillsAtOnce(t *testing.T) {

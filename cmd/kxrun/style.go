@@ -26,3 +26,6 @@ func styleFor(w io.Writer) report.Style {
 	}
 	return st
 }
+
+// visible makes tracker text safe to print on a terminal.
+func visible(s string) string { return report.Visible(s) }

@@ -18,11 +18,12 @@ import (
 
 // sweepFlags are shared by the commands that run plans.
 type sweepFlags struct {
-	Force    bool
-	DryRun   bool
-	GPUs     []int
-	PerGPU   int
-	Executor string
+	Force     bool
+	DryRun    bool
+	GPUs      []int
+	PerGPU    int
+	Executor  string
+	KeepGoing bool
 }
 
 func (f *sweepFlags) bind(cmd *cobra.Command) {
@@ -32,6 +33,7 @@ func (f *sweepFlags) bind(cmd *cobra.Command) {
 	fl.IntSliceVar(&f.GPUs, "gpus", nil, "GPU ids to share out, e.g. 0,1 (overrides the plan's gpus)")
 	fl.IntVar(&f.PerGPU, "per-gpu", 0, "runs at once per GPU (overrides the plan's per_gpu)")
 	fl.StringVar(&f.Executor, "executor", "", "where runs go: local or slurm (overrides the plan's executor)")
+	fl.BoolVar(&f.KeepGoing, "keep-going", false, "start every run even when the first ones all fail the same way")
 }
 
 // sweepSetup is what a plan-running command needs to start a sweep.
@@ -75,10 +77,16 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	default:
 		return nil, usagef("--executor local or --executor slurm", "unknown executor %q", executor)
 	}
-	tr, err := tracker.Open(g.Dir)
+	var tr *tracker.Tracker
+	if f.DryRun {
+		tr, err = tracker.Peek(g.Dir) // a dry run writes nothing
+	} else {
+		tr, err = openTracker(g.Dir, g.stderr)
+	}
 	if err != nil {
 		return nil, err
 	}
+	tr.Warn = func(msg string) { fmt.Fprintln(g.stderr, "warning:", msg) }
 	s := &sweepSetup{close: func() {}}
 	var exe runner.Executor = &runner.Local{Hard: g.hard}
 	closeExe := func() {}
@@ -90,6 +98,7 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	s.opts = study.Options{
 		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
 		Executor: exe, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
+		KeepGoing: f.KeepGoing,
 	}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) && !f.DryRun {
 		live := progress.NewLive(out, jobs, p.Direction)
@@ -103,13 +112,47 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 }
 
 // dryRun lists what a sweep of runs would do, running nothing.
-func (s *sweepSetup) dryRun(w io.Writer, runs []plan.RunSpec) error {
+func (s *sweepSetup) dryRun(w io.Writer, runs []plan.RunSpec, asJSON bool) error {
 	planned, err := study.DryRun(s.opts, runs)
 	if err != nil {
 		return sweepError(err, s.opts.Tracker)
 	}
+	if asJSON {
+		return writeJSON(w, dryRunJSON(s.opts.Plan, planned))
+	}
 	printDryRun(w, planned)
 	return nil
+}
+
+// dryRunJSON is what --dry-run --json prints: one JSON object.
+func dryRunJSON(p *plan.Plan, planned []study.Planned) any {
+	type run struct {
+		Name        string `json:"name"`
+		Variant     string `json:"variant"`
+		Seed        int64  `json:"seed"`
+		Action      string `json:"action"`               // "run" or "cached"
+		CachedRun   string `json:"cached_run,omitempty"` // the run reused
+		Fingerprint string `json:"fingerprint"`
+	}
+	out := struct {
+		Plan     string `json:"plan"`
+		DryRun   bool   `json:"dry_run"`
+		Total    int    `json:"runs_total"`
+		WouldRun int    `json:"would_run"`
+		Cached   int    `json:"cached"`
+		Runs     []run  `json:"runs"`
+	}{Plan: p.Name, DryRun: true, Total: len(planned), Runs: []run{}}
+	for _, pl := range planned {
+		r := run{Name: pl.Spec.Name, Variant: pl.Spec.Variant, Seed: pl.Spec.Seed, Action: "run", Fingerprint: pl.Spec.Fingerprint}
+		if pl.Cached != nil {
+			r.Action, r.CachedRun = "cached", pl.Cached.RunID
+			out.Cached++
+		} else {
+			out.WouldRun++
+		}
+		out.Runs = append(out.Runs, r)
+	}
+	return out
 }
 
 func printDryRun(w io.Writer, planned []study.Planned) {

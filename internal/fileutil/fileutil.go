@@ -46,3 +46,48 @@ func Open(path string, flag int, perm os.FileMode) (*os.File, error) {
 		return os.NewFile(uintptr(fd), path), nil
 	}
 }
+
+// OpenRegular opens path for reading only if it is a regular file (after
+// symlinks), and returns its size. It never blocks: the open is
+// non-blocking, so a fifo put in its place cannot make it wait for a
+// writer, and the open file is checked again, so that a swap between the
+// check and the open cannot slip a fifo or a device through.
+func OpenRegular(path string) (*os.File, int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, 0, &os.PathError{Op: "open", Path: path, Err: NotRegularError{fi.Mode()}}
+	}
+	f, err := Open(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = &os.PathError{Op: "open", Path: path, Err: NotRegularError{fi.Mode()}}
+		}
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
+
+// NotRegularError is a path that is not a regular file.
+type NotRegularError struct{ Mode os.FileMode }
+
+func (e NotRegularError) Error() string {
+	m := e.Mode
+	switch {
+	case m.IsDir():
+		return "is a directory, not a regular file"
+	case m&os.ModeNamedPipe != 0:
+		return "is a named pipe (fifo), not a regular file: kxrun does not read from it"
+	case m&os.ModeSocket != 0:
+		return "is a socket, not a regular file"
+	case m&os.ModeDevice != 0:
+		return "is a device, not a regular file"
+	}
+	return "is not a regular file"
+}

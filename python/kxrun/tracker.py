@@ -35,7 +35,8 @@ __all__ = ["ExperimentTracker", "find_kxrun", "read_runs", "KxrunError", "KxrunN
 # (the scores, seed, n_features, duration_s, and columns added later) is
 # read as numbers, an empty cell as NaN.
 _TEXT = ["run_id", "date", "name", "plan", "variant", "cv_folds", "model_type", "metric", "direction",
-         "params_hash", "status", "notes", "reason", "archived", "source", "fingerprint", "techniques"]
+         "params_hash", "status", "notes", "reason", "archived", "source", "fingerprint", "techniques",
+         "competition"]
 
 _RUN_ID = re.compile(r"run_[0-9]+")
 
