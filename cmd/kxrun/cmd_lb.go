@@ -58,7 +58,7 @@ competition has ended) on the run it came from.`,
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
 	addLBSyncFlags(cmd, &opts.lbSyncOptions)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object (with --sync: what was recorded and what was not)")
 	return cmd
 }
 
