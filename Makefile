@@ -39,8 +39,9 @@ lint:
 # (apt-get install parallel for that peer; the trivial trainer is built
 # with cc when there is one, else in Go), tracker scale over 100,000
 # runs, array throughput against numpy.load (python3-numpy), concurrency
-# efficiency of CPU-bound runs, hill climbing against numpy (bench/ensemble.sh), then the Go micro-benchmarks of the hot
-# paths. About 15 minutes in all on 2 cores.
+# efficiency of CPU-bound runs, the dashboard on 100,000 runs (Chromium),
+# hill climbing against numpy, then the Go micro-benchmarks of the hot
+# paths. About 20 minutes in all on 2 cores.
 bench:
 	bench/overhead.sh
 	bench/scale.sh
@@ -53,9 +54,10 @@ bench:
 clean:
 	rm -rf $(BIN)
 
-# The fault-injection suite, long form (several minutes; needs root for the
-# full-disk scenario): kill -9, concurrent writers, a full disk, hostile
-# trainers, plans and arguments, secrets. Prints the table of
+# The fault-injection suite, long form (5 to 7 minutes on 2 cores; needs
+# root for the full-disk scenario): kill -9 during sweeps and rewrites,
+# concurrent writers, a full disk, hostile trainers, plans and arguments,
+# secrets. Prints the table of
 # docs/reliability.md. Its short form runs in `make test`.
 reliability:
 	$(GO) test -tags reliability -count=1 -timeout 60m -run 'TestKill9|TestKill9Rewrite|TestConcurrentWriters|TestDiskFull|TestHostileTrainers|TestHostileArgs|TestSecrets' -v ./reliability/
