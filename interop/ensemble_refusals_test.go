@@ -41,18 +41,18 @@ func TestEnsembleRefusals(t *testing.T) {
 		args := append([]string{"log", "--dir", "exp", "--name", name, "--cv", "0.8,0.9", "--metric", "auc"}, extra...)
 		mustKxrun(t, 0, dir, args...)
 	}
-	log("a", "--oof", good, "--test", test, "--target", y)                                                      // run_001
-	log("b", "--oof", good, "--test", test, "--target", y)                                                      // run_002
-	log("short", "--oof", short, "--test", test, "--target", y)                                                 // run_003
-	log("other_target", "--oof", good, "--test", test, "--target", y2)                                          // run_004
-	log("no_test", "--oof", good, "--target", y)                                                                // run_005
-	log("no_target", "--oof", good, "--test", test)                                                             // run_006
-	log("nan", "--oof", nan, "--test", test, "--target", y)                                                     // run_007
-	log("inf_test", "--oof", good, "--test", inf, "--target", y)                                                // run_008
-	log("minimize", "--oof", good, "--test", test, "--target", y, "--direction", "minimize", "--metric", "auc") // run_009
-	log("gini", "--oof", good, "--test", test, "--target", y, "--metric", "gini")                               // run_010
-	log("twod", "--oof", twoD, "--test", test, "--target", y)                                                   // run_011
-	log("no_oof", "--test", test, "--target", y)                                                                // run_012
+	log("a", "--oof", good, "--test", test, "--target", y)                                                       // run_001
+	log("b", "--oof", good, "--test", test, "--target", y)                                                       // run_002
+	log("short", "--oof", short, "--test", test, "--target", y)                                                  // run_003
+	log("other_target", "--oof", good, "--test", test, "--target", y2)                                           // run_004
+	log("no_test", "--oof", good, "--target", y)                                                                 // run_005
+	log("no_target", "--oof", good, "--test", test)                                                              // run_006
+	log("nan", "--oof", nan, "--test", test, "--target", y)                                                      // run_007
+	log("inf_test", "--oof", good, "--test", inf, "--target", y)                                                 // run_008
+	log("minimize", "--oof", good, "--test", test, "--target", y, "--direction", "minimize", "--metric", "loss") // run_009
+	log("gini", "--oof", good, "--test", test, "--target", y, "--metric", "gini")                                // run_010
+	log("twod", "--oof", twoD, "--test", test, "--target", y)                                                    // run_011
+	log("no_oof", "--test", test, "--target", y)                                                                 // run_012
 
 	csv := filepath.Join(dir, "exp", "runs.csv")
 	before, err := os.ReadFile(csv)
@@ -72,7 +72,7 @@ func TestEnsembleRefusals(t *testing.T) {
 		{"no target", []string{"1", "6"}, "run_006 no_target has no target array"},
 		{"nan", []string{"1", "7"}, "run_007 nan: 2 OOF row(s) of 10 hold NaN or infinite predictions"},
 		{"inf", []string{"1", "8"}, "run_008 inf_test: 1 TEST row(s) of 3 hold NaN or infinite predictions"},
-		{"directions", []string{"1", "9"}, "runs of opposite directions cannot be blended"},
+		{"directions", []string{"1", "9", "--metric", "auc"}, "runs of opposite directions cannot be blended"},
 		{"unknown metric", []string{"10"}, `kxrun cannot compute metric "gini"`},
 		{"metric flag", []string{"1", "2", "--metric", "ndcg"}, `kxrun cannot compute metric "ndcg"`},
 		{"mixed metrics", []string{"1", "10"}, "say which metric the blend optimises with --metric"},
