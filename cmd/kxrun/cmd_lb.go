@@ -17,6 +17,7 @@ type lbOptions struct {
 	Score float64
 	Clear bool
 	lbSyncOptions
+	JSON bool
 }
 
 func newLBCmd(g *globals) *cobra.Command {
@@ -57,6 +58,7 @@ competition has ended) on the run it came from.`,
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
 	addLBSyncFlags(cmd, &opts.lbSyncOptions)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object")
 	return cmd
 }
 
