@@ -260,13 +260,9 @@ func TestXGBoostExampleAblation(t *testing.T) {
 	}
 }
 
-// TestSklearnExampleSeeds runs the example under `kxrun seeds`, once that
-// command exists.
+// TestSklearnExampleSeeds runs the example under `kxrun seeds`.
 func TestSklearnExampleSeeds(t *testing.T) {
 	requirePython(t, "numpy", "pandas", "sklearn")
-	if kxrun(t, ".", "seeds", "--help").code != 0 {
-		t.Skip("kxrun seeds not implemented yet")
-	}
 	t.Parallel()
 	exp := filepath.Join(t.TempDir(), "exp")
 	mustKxrun(t, 0, repoRoot(t), "seeds", "plans/sklearn.yaml", "--dir", exp)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kxrun/kxrun/internal/npytest"
 )
 
 // trainer is the fake trainer the scenarios run: "hostiletrainer MODE
@@ -168,14 +169,14 @@ func trainer(args []string) int {
 	case "npy-lie":
 		// A header promising 3 GiB of float64 over a 2 GiB sparse file.
 		path := filepath.Join(runDir, "oof.npy")
-		writeNpyHeader(path, 3<<30/8)
+		npytest.WriteHeader(path, 3<<30/8)
 		os.Truncate(path, 2<<30)
 		return result("")
 
 	case "npy-sparse":
 		// An honest 2 GiB array of zeros, sparse on disk.
 		path := filepath.Join(runDir, "oof.npy")
-		hdr := writeNpyHeader(path, (2<<30)/8)
+		hdr, _ := npytest.WriteHeader(path, (2<<30)/8)
 		os.Truncate(path, hdr+2<<30)
 		return result("")
 
@@ -318,35 +319,14 @@ func hostileJSON(kind string) string {
 	return "{"
 }
 
-// writeNpy writes a little-endian float64 vector of n values by hand, so
-// that the suite does not depend on the code under test.
+// writeNpy writes the float64 vector base, base+1/8, ... of n values.
 func writeNpy(path string, n int, base float64) {
-	var buf bytes.Buffer
-	buf.Write(npyHeader(n))
-	for i := range n {
-		bits := math.Float64bits(base + float64(i)/8)
-		for b := 0; b < 8; b++ {
-			buf.WriteByte(byte(bits >> (8 * b)))
-		}
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = base + float64(i)/8
 	}
-	tmp := path + ".tmp"
-	os.WriteFile(tmp, buf.Bytes(), 0o644)
-	os.Rename(tmp, path)
-}
-
-// writeNpyHeader writes just the header of a float64 vector of n values
-// and returns its length.
-func writeNpyHeader(path string, n int) int64 {
-	h := npyHeader(n)
-	os.WriteFile(path, h, 0o644)
-	return int64(len(h))
-}
-
-func npyHeader(n int) []byte {
-	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", n)
-	pad := (64 - (10+len(dict)+1)%64) % 64
-	dict += strings.Repeat(" ", pad) + "\n"
-	h := []byte("\x93NUMPY\x01\x00")
-	h = append(h, byte(len(dict)), byte(len(dict)>>8))
-	return append(h, dict...)
+	if err := npytest.WriteFloat64(path, values); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }

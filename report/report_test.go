@@ -6,13 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -165,32 +165,12 @@ func sampleRecords(t *testing.T, dir string) (*tracker.Record, *tracker.Record) 
 		CVScores: []float64{0.82, 0.80, 0.81}, CVScore: f(0.81), CVStd: f(0.0081649658092772)}
 	if dir != "" {
 		// Two OOF arrays written by hand: b = 2a + 1 exactly, so r = 1.
-		writeF64(t, filepath.Join(dir, "oof_a.npy"), []float64{0.1, 0.4, 0.2, 0.9})
-		writeF64(t, filepath.Join(dir, "oof_b.npy"), []float64{1.2, 1.8, 1.4, 2.8})
+		npytest.Write(t, filepath.Join(dir, "oof_a.npy"), []float64{0.1, 0.4, 0.2, 0.9})
+		npytest.Write(t, filepath.Join(dir, "oof_b.npy"), []float64{1.2, 1.8, 1.4, 2.8})
 		a.Artifacts = map[string]*tracker.Artifact{"oof": {Path: "oof_a.npy", Dtype: "float64", Shape: []int{4}, SHA256: "aa"}}
 		b.Artifacts = map[string]*tracker.Artifact{"oof": {Path: "oof_b.npy", Dtype: "float64", Shape: []int{4}, SHA256: "bb"}}
 	}
 	return a, b
-}
-
-func writeF64(t *testing.T, path string, xs []float64) {
-	t.Helper()
-	header := "{'descr': '<f8', 'fortran_order': False, 'shape': (" + strconv.Itoa(len(xs)) + ",), }"
-	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	b.WriteByte(byte(len(header)))
-	b.WriteByte(byte(len(header) >> 8))
-	b.WriteString(header)
-	for _, x := range xs {
-		bits := math.Float64bits(x)
-		for k := 0; k < 8; k++ {
-			b.WriteByte(byte(bits >> (8 * k)))
-		}
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestCompareGolden(t *testing.T) {

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kxrun/kxrun/internal/npytest"
 )
 
 // The test binary doubles as the trainer: with KXRUN_TEST_TRAINER set it
@@ -167,23 +168,14 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// writeNpy writes a float64 vector 0..n-1 in .npy format by hand, so the
-// test does not depend on the code under test.
+// writeNpy writes the float64 vector 0..n-1.
 func writeNpy(path string, n int) {
-	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", n)
-	pad := 64 - (10+len(header)+1)%64
-	header += strings.Repeat(" ", pad%64) + "\n"
-	buf := []byte("\x93NUMPY\x01\x00")
-	buf = append(buf, byte(len(header)), byte(len(header)>>8))
-	buf = append(buf, header...)
-	for i := range n {
-		bits := uint64(0)
-		if i > 0 {
-			bits = math.Float64bits(float64(i))
-		}
-		for b := 0; b < 8; b++ {
-			buf = append(buf, byte(bits>>(8*b)))
-		}
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = float64(i)
 	}
-	os.WriteFile(path, buf, 0o644)
+	if err := npytest.WriteFloat64(path, values); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }

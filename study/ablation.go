@@ -61,28 +61,16 @@ type Failure struct {
 
 // AblationSummary is what `kxrun ablation` reports.
 type AblationSummary struct {
-	Plan        string           `json:"plan"`
-	PlanFile    string           `json:"plan_file"`
-	Competition string           `json:"competition,omitempty"`
-	Metric      string           `json:"metric"`
-	Direction   string           `json:"direction"`
-	Seeds       []int64          `json:"seeds"`
-	Alpha       float64          `json:"alpha"`    // significance level of verdicts and intervals
-	MinGain     float64          `json:"min_gain"` // smallest gain that matters (interaction check)
-	Variants    []VariantSummary `json:"variants"`
+	PlanInfo
+	Seeds    []int64          `json:"seeds"`
+	Alpha    float64          `json:"alpha"`    // significance level of verdicts and intervals
+	MinGain  float64          `json:"min_gain"` // smallest gain that matters (interaction check)
+	Variants []VariantSummary `json:"variants"`
 	// Groups are the feature groups and techniques (Kind tells them
 	// apart), by leave-one-out gain, best first (see groupSummaries).
 	Groups []GroupSummary `json:"groups"`
-	SweepCounts
-	Started     time.Time `json:"started"`
-	DurationS   float64   `json:"duration_s"`
-	Interrupted bool      `json:"interrupted"`
-	Tracker     string    `json:"tracker"`
-	Report      string    `json:"report,omitempty"`
-	// Plot is the gains figure written beside the report; null when none
-	// was drawn, and PlotNote says why.
-	Plot     *PlotFiles `json:"plot"`
-	PlotNote string     `json:"plot_note,omitempty"`
+	// SweepOutput's figure is the gains plot.
+	SweepOutput
 	// Adaptive is set by an adaptive sweep (AdaptiveAblation).
 	Adaptive *AdaptiveSummary `json:"adaptive,omitempty"`
 
@@ -150,10 +138,7 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	start := time.Now()
 	finished, err := runSweep(ctx, opts, p.Runs())
 	sum := Summarize(p, finished)
-	sum.Started = start
-	sum.DurationS = time.Since(start).Seconds()
-	sum.Interrupted = IsInterrupted(err)
-	sum.Tracker = opts.Tracker.Dir
+	sum.ended(start, err, opts.Tracker.Dir)
 	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, PartialKind("ablation", sum.Interrupted), func(png, svg string) error {
 		return plots.AblationGains(gainsFigure(sum), png, svg)
 	})
@@ -163,9 +148,8 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 // Summarize computes the ablation table from finished runs.
 func Summarize(p *plan.Plan, finished []*Finished) *AblationSummary {
 	sum := &AblationSummary{
-		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
-		Direction: string(p.Direction), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
-		Finished: finished, SweepCounts: SweepCounts{Failures: []Failure{}}, Groups: []GroupSummary{},
+		PlanInfo: planInfo(p), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
+		Finished: finished, SweepOutput: SweepOutput{SweepInfo: newSweepInfo()}, Groups: []GroupSummary{},
 	}
 	t := tabulate(&sum.SweepCounts, finished)
 	canon := func(v plan.Variant) string {

@@ -152,10 +152,7 @@ func AdaptiveAblation(ctx context.Context, opts Options, ao AdaptiveOptions) (*A
 	}
 	err := s.run(a.Looks, ad)
 	sum := s.summarize(ad)
-	sum.Started = start
-	sum.DurationS = time.Since(start).Seconds()
-	sum.Interrupted = IsInterrupted(err)
-	sum.Tracker = opts.Tracker.Dir
+	sum.ended(start, err, opts.Tracker.Dir)
 	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, pp.Name, "ablation", func(png, svg string) error {
 		fig := gainsFigure(sum)
 		fig.CILevel = 1 - s.rule.LookAlpha()

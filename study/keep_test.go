@@ -2,15 +2,14 @@ package study
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/npyfile"
 	"github.com/kxrun/kxrun/tracker"
 )
@@ -21,24 +20,18 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("KXRUN_STUDY_TRAINER") == "fixed-path-oof" {
 		seed, _ := strconv.Atoi(os.Getenv("KXRUN_SEED"))
-		writeSeedNpy("oof.npy", float64(seed), 1000)
+		values := make([]float64, 1000)
+		for i := range values {
+			values[i] = float64(seed)
+		}
+		if err := npytest.WriteFloat64("oof.npy", values); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 		fmt.Println(`{"cv_scores": [0.5, 0.6], "oof": "oof.npy"}`)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-func writeSeedNpy(path string, v float64, n int) {
-	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", n)
-	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
-	buf := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
-	buf = append(buf, header...)
-	for range n {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
-	}
-	tmp := path + ".tmp"
-	os.WriteFile(tmp, buf, 0o644)
-	os.Rename(tmp, path)
 }
 
 // Runs are committed in the background while the next ones go: an array a

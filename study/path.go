@@ -39,14 +39,10 @@ type PathCandidate struct {
 
 // PathSummary is what `kxrun ablation --path` reports.
 type PathSummary struct {
-	Plan        string  `json:"plan"`
-	PlanFile    string  `json:"plan_file"`
-	Competition string  `json:"competition,omitempty"`
-	Metric      string  `json:"metric"`
-	Direction   string  `json:"direction"`
-	Seeds       []int64 `json:"seeds"`
-	Alpha       float64 `json:"alpha"`
-	MinGain     float64 `json:"min_gain"`
+	PlanInfo
+	Seeds   []int64 `json:"seeds"`
+	Alpha   float64 `json:"alpha"`
+	MinGain float64 `json:"min_gain"`
 	// Base and All are the two ends of the path; Total is the gain of all
 	// over base (seed-paired, with its test), which the steps' gains add
 	// up to on the seeds where every run is ok.
@@ -59,12 +55,7 @@ type PathSummary struct {
 	// Complete is false when the path stopped before all: Stopped says why.
 	Complete bool   `json:"complete"`
 	Stopped  string `json:"stopped,omitempty"`
-	SweepCounts
-	Started     time.Time `json:"started"`
-	DurationS   float64   `json:"duration_s"`
-	Interrupted bool      `json:"interrupted"`
-	Tracker     string    `json:"tracker"`
-	Report      string    `json:"report,omitempty"`
+	SweepInfo
 
 	Finished []*Finished `json:"-"`
 }
@@ -138,18 +129,14 @@ func PathAblation(ctx context.Context, opts Options) (*PathSummary, error) {
 		}
 	}
 	sum := summarizePath(p, finished, chosen, candidates, stopped)
-	sum.Started = start
-	sum.DurationS = time.Since(start).Seconds()
-	sum.Interrupted = IsInterrupted(err)
-	sum.Tracker = opts.Tracker.Dir
+	sum.ended(start, err, opts.Tracker.Dir)
 	return sum, err
 }
 
 func summarizePath(p *plan.Plan, finished []*Finished, chosen []plan.Component, candidates [][]PathCandidate, stopped string) *PathSummary {
 	sum := &PathSummary{
-		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
-		Direction: string(p.Direction), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
-		Finished: finished, SweepCounts: SweepCounts{Failures: []Failure{}}, Steps: []PathStep{}, Path: []string{},
+		PlanInfo: planInfo(p), Seeds: p.Seeds, Alpha: p.Alpha, MinGain: p.MinGain,
+		Finished: finished, SweepInfo: newSweepInfo(), Steps: []PathStep{}, Path: []string{},
 	}
 	t := tabulate(&sum.SweepCounts, finished)
 	sum.Base = t.summary(p, "base", "base")

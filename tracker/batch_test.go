@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -86,7 +87,7 @@ func TestCommitBatchFailureKeepsTheRunsBefore(t *testing.T) {
 	dir := t.TempDir()
 	tr := Open2(t, dir)
 	good := filepath.Join(t.TempDir(), "oof.npy")
-	writeNpy(t, good, []float64{1, 2, 3})
+	npytest.Write(t, good, []float64{1, 2, 3})
 	info, err := npyfile.Inspect(good)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -17,8 +18,8 @@ func TestLabelsKeptOnceByContent(t *testing.T) {
 	}
 	src := t.TempDir()
 	y1, y2 := filepath.Join(src, "y1.npy"), filepath.Join(src, "y2.npy")
-	writeNpy(t, y1, []float64{0, 1, 1, 0})
-	writeNpy(t, y2, []float64{1, 1, 1, 0, 1}) // writeNpy writes zeros: a different length makes different bytes
+	npytest.Write(t, y1, []float64{0, 1, 1, 0})
+	npytest.Write(t, y2, []float64{1, 1, 1, 0, 1})
 	commit := func(name, path string) *Record {
 		info, err := npyfile.Inspect(path)
 		if err != nil {

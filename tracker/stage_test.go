@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kxrun/kxrun/internal/npytest"
 )
 
 // A slot is reused, but every attempt starts in an empty run directory,
@@ -43,7 +45,7 @@ func TestSlotStartsEveryAttemptEmpty(t *testing.T) {
 
 	// A finished run's array waits outside the slot, intact.
 	oof := filepath.Join(slot.RunDir, "oof.npy")
-	writeNpy(t, oof, []float64{1, 2})
+	npytest.Write(t, oof, []float64{1, 2})
 	sum := sha(t, oof)
 	kept, err := st.Keep(oof)
 	if err != nil {

@@ -1,7 +1,6 @@
 package tracker
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -55,23 +55,6 @@ func sampleRecord(name string, cv float64) *Record {
 	}
 }
 
-func writeNpy(t *testing.T, path string, values []float64) {
-	t.Helper()
-	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", len(values))
-	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
-	var buf bytes.Buffer
-	buf.WriteString("\x93NUMPY\x01\x00")
-	buf.WriteByte(byte(len(header)))
-	buf.WriteByte(byte(len(header) >> 8))
-	buf.WriteString(header)
-	for range values {
-		buf.Write(make([]byte, 8))
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func sha(t *testing.T, path string) string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -104,9 +87,9 @@ func TestCommitKeepsEverything(t *testing.T) {
 	}
 	fmt.Fprintln(log, "training output")
 	oof := filepath.Join(slot.RunDir, "oof.npy")
-	writeNpy(t, oof, make([]float64, 10))
+	npytest.Write(t, oof, make([]float64, 10))
 	elsewhere := filepath.Join(t.TempDir(), "test.npy") // outside the run: copied, kept
-	writeNpy(t, elsewhere, make([]float64, 4))
+	npytest.Write(t, elsewhere, make([]float64, 4))
 	oofSum, testSum := sha(t, oof), sha(t, elsewhere)
 	oofInfo, err := npyfile.Inspect(oof)
 	if err != nil {

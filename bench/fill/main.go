@@ -37,6 +37,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kxrun/kxrun/internal/npytest"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -284,18 +285,11 @@ func logArgs(p int, dir, oofDir string) ([]string, error) {
 
 // writeNpy writes n predictions in [0, 1] as a float64 .npy.
 func writeNpy(path string, rng *rand.Rand, n int) error {
-	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", n)
-	header += strings.Repeat(" ", 63-(10+len(header))%64) + "\n"
-	var b bytes.Buffer
-	b.WriteString("\x93NUMPY\x01\x00")
-	b.WriteByte(byte(len(header)))
-	b.WriteByte(byte(len(header) >> 8))
-	b.WriteString(header)
-	for range n {
-		x := 1 / (1 + math.Exp(-1.5*rng.NormFloat64()))
-		b.Write(binary.LittleEndian.AppendUint64(nil, math.Float64bits(x)))
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = 1 / (1 + math.Exp(-1.5*rng.NormFloat64()))
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return npytest.WriteFloat64(path, values)
 }
 
 type sample struct {

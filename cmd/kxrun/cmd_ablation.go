@@ -257,7 +257,7 @@ func sweepError(err error, tr *tracker.Tracker) error {
 	if errors.As(err, &ie) {
 		return usagef("fix the plan", "%v", ie)
 	}
-	return &hinted{err: err, hint: "check free space and permissions of " + displayPath(tr.Dir) + "; runs logged before this are intact"}
+	return withHint(err, "check free space and permissions of "+displayPath(tr.Dir)+"; runs logged before this are intact")
 }
 
 func countRun(vs []plan.Variant) int {

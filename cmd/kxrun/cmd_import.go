@@ -47,7 +47,7 @@ func runImport(ctx context.Context, opts *importOptions) error {
 		}
 	}
 	if err != nil {
-		return &hinted{err: err, hint: "runs imported before the error are kept; fix the source and import again: nothing is imported twice"}
+		return withHint(err, "runs imported before the error are kept; fix the source and import again: nothing is imported twice")
 	}
 	if opts.JSON {
 		return writeJSON(opts.stdout, map[string]any{"imported": res.Imported, "skipped": res.Skipped})

@@ -74,7 +74,7 @@ func runLBSync(ctx context.Context, opts *lbOptions) error {
 	} else {
 		cli, err := submit.FindCLI()
 		if err != nil {
-			return &hinted{err: err, hint: submit.InstallHint + "; or save the listing elsewhere and pass it with --from"}
+			return withHint(err, submit.InstallHint+"; or save the listing elsewhere and pass it with --from")
 		}
 		if data, err = cli.Listing(ctx, opts.Competition); err != nil {
 			return err

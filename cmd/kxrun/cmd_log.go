@@ -91,7 +91,7 @@ func runLog(ctx context.Context, opts *logOptions) error {
 		if ie, ok := err.(*study.InputError); ok {
 			return usagef("kxrun log --help", "%v", ie)
 		}
-		return &hinted{err: err, hint: "check free space and permissions of " + displayPath(tr.Dir) + "; runs logged before this are intact"}
+		return withHint(err, "check free space and permissions of "+displayPath(tr.Dir)+"; runs logged before this are intact")
 	}
 	if opts.JSON {
 		return writeJSON(opts.stdout, rec)

@@ -102,8 +102,8 @@ func resolvedConfig(tr *tracker.Tracker, rec *tracker.Record) ([]byte, error) {
 		}
 		return data, nil
 	}
-	return nil, &usageError{err: fmt.Errorf("%s %s has no resolved config (source: %s)", rec.RunID, rec.Name, rec.Source),
-		hint: "only runs made from a plan (kxrun ablation, seeds or run) have one"}
+	return nil, usagef("only runs made from a plan (kxrun ablation, seeds or run) have one",
+		"%s %s has no resolved config (source: %s)", rec.RunID, rec.Name, rec.Source)
 }
 
 type artifactOptions struct {
@@ -135,8 +135,8 @@ func runArtifact(ctx context.Context, opts *artifactOptions) error {
 	}
 	a := rec.Artifacts[opts.Kind]
 	if a == nil {
-		return &usageError{err: fmt.Errorf("%s %s has no %s predictions", row.RunID, row.Name, opts.Kind),
-			hint: "the trainer must write " + opts.Kind + ".npy in $KXRUN_RUN_DIR or name it in its result JSON"}
+		return usagef("the trainer must write "+opts.Kind+".npy in $KXRUN_RUN_DIR or name it in its result JSON",
+			"%s %s has no %s predictions", row.RunID, row.Name, opts.Kind)
 	}
 	fmt.Fprintln(opts.stdout, filepath.Join(tr.Dir, a.Path))
 	return nil

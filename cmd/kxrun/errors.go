@@ -22,17 +22,53 @@ const (
 	exitInterrupted = 130 // Ctrl-C or SIGTERM
 )
 
-// usageError is a mistake in how kxrun was called.
-type usageError struct {
-	err  error
-	hint string
+// hinted is an error with a suggestion of what to do, printed after it as
+// "Try: ...". A usage error (a mistake in how kxrun was called: arguments,
+// flags, settings) also means exit status 2; other hinted errors take the
+// status of the error they wrap.
+type hinted struct {
+	err   error
+	hint  string
+	usage bool
 }
 
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
+func (e *hinted) Error() string { return e.err.Error() }
+func (e *hinted) Unwrap() error { return e.err }
 
+// Is makes errors.Is(err, errUsage) find a usage error anywhere in err's
+// chain, also under a hinted error that is not one.
+func (e *hinted) Is(target error) bool { return target == errUsage && e.usage }
+
+// errUsage is matched by every usage error; see hinted.Is.
+var errUsage = errors.New("usage error")
+
+// usagef returns a usage error with a hint.
 func usagef(hint, format string, args ...any) error {
-	return &usageError{err: fmt.Errorf(format, args...), hint: hint}
+	return &hinted{err: fmt.Errorf(format, args...), hint: hint, usage: true}
+}
+
+// withHint adds a hint to err without changing its exit status.
+func withHint(err error, hint string) error {
+	return &hinted{err: err, hint: hint}
+}
+
+// hintOf returns the hint to print for err: the first usage error's, else
+// the first hinted error's.
+func hintOf(err error) string {
+	first := ""
+	for {
+		var h *hinted
+		if !errors.As(err, &h) {
+			return first
+		}
+		if h.usage && h.hint != "" {
+			return h.hint
+		}
+		if first == "" {
+			first = h.hint
+		}
+		err = h.err
+	}
 }
 
 // groupsHurtError ends an ablation run with --fail-on hurts.
@@ -45,18 +81,8 @@ func (e *groupsHurtError) Error() string {
 // errRunsFailed ends a sweep in which some run failed; the runs are logged.
 var errRunsFailed = errors.New("some runs failed")
 
-// hinted errors carry a suggestion of what to do.
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (e *hinted) Error() string { return e.err.Error() }
-func (e *hinted) Unwrap() error { return e.err }
-
 // exitCode is the one place where errors become exit statuses.
 func exitCode(err error) int {
-	var ue *usageError
 	var pe *plan.ErrorList
 	var unknown *tracker.UnknownRunError
 	var ambiguous *tracker.AmbiguousRunError
@@ -73,7 +99,7 @@ func exitCode(err error) int {
 		return exitRunsFailed
 	case errors.As(err, new(*groupsHurtError)):
 		return exitGroupsHurt
-	case errors.As(err, &ue), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous), errors.As(err, &unknownSweep):
+	case errors.Is(err, errUsage), errors.As(err, &pe), errors.As(err, &unknown), errors.As(err, &ambiguous), errors.As(err, &unknownSweep):
 		return exitUsage
 	}
 	return exitStorage
@@ -97,13 +123,10 @@ func printError(w io.Writer, err error) {
 		return
 	}
 	fmt.Fprintf(w, "Error: %v\n", err)
-	var ue *usageError
-	var he *hinted
+	hint := hintOf(err)
 	switch {
-	case errors.As(err, &ue) && ue.hint != "":
-		fmt.Fprintf(w, "Try: %s\n", ue.hint)
-	case errors.As(err, &he) && he.hint != "":
-		fmt.Fprintf(w, "Try: %s\n", he.hint)
+	case hint != "":
+		fmt.Fprintf(w, "Try: %s\n", hint)
 	case errors.As(err, new(*tracker.UnknownRunError)):
 		fmt.Fprintln(w, "Try: kxrun report --all, to list the runs")
 	case errors.As(err, new(*study.FailFastError)):

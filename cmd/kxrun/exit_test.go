@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +24,8 @@ func TestExitCodes(t *testing.T) {
 		want int
 	}{
 		{[]string{"bogus"}, exitUsage},
+		{[]string{"reprot", "--dir", tracked}, exitUsage},
+		{[]string{"ablation", "--bogus"}, exitUsage},
 		{[]string{"--bogus"}, exitUsage},
 		{[]string{"ablation"}, exitUsage},
 		{[]string{"ablation", bad}, exitUsage},
@@ -34,5 +39,37 @@ func TestExitCodes(t *testing.T) {
 		if got := Main(tt.args); got != tt.want {
 			t.Errorf("kxrun %v: exit %d, want %d", tt.args, got, tt.want)
 		}
+	}
+}
+
+// A hint never changes the exit status: a usage error stays one under a
+// hinted error that is not, a storage error under a hint stays a storage
+// error, and the usage error's hint is the one printed.
+func TestHintedErrors(t *testing.T) {
+	storage := errors.New("disk full")
+	tests := []struct {
+		name    string
+		err     error
+		code    int
+		printed string
+	}{
+		{"usage", usagef("kxrun --help", "bad flag"), exitUsage, "Error: bad flag\nTry: kxrun --help\n"},
+		{"hinted storage", withHint(storage, "free some space"), exitStorage, "Error: disk full\nTry: free some space\n"},
+		{"usage under a hint", withHint(fmt.Errorf("plan: %w", usagef("fix the plan", "bad key")), "check the disk"), exitUsage,
+			"Error: plan: bad key\nTry: fix the plan\n"},
+		{"hint under plain wrapping", fmt.Errorf("log: %w", withHint(storage, "free some space")), exitStorage,
+			"Error: log: disk full\nTry: free some space\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := exitCode(tt.err); got != tt.code {
+				t.Errorf("exit %d, want %d", got, tt.code)
+			}
+			var b bytes.Buffer
+			printError(&b, tt.err)
+			if b.String() != tt.printed {
+				t.Errorf("printed %q, want %q", b.String(), tt.printed)
+			}
+		})
 	}
 }

@@ -42,9 +42,11 @@ func Main(args []string) int {
 	g := &globals{stdout: os.Stdout, stderr: os.Stderr, hard: hard}
 	root := newRootCmd(g)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
-		// cobra's own error for a mistyped command: a usage error too.
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && cmd == root && !errors.Is(err, errUsage) {
+		// root has no Run of its own and its flag errors are usage errors
+		// already (SetFlagErrorFunc), so an error that stops at root is
+		// cobra finding no command by the name given: a usage error too.
 		err = usagef("kxrun --help", "%v", err)
 	}
 	if err != nil {
