@@ -26,7 +26,7 @@ func addLBSyncFlags(cmd *cobra.Command, o *lbSyncOptions) {
 	f.BoolVar(&o.Sync, "sync", false, "record the scores of your Kaggle submissions (kaggle competitions submissions C --csv)")
 	f.StringVar(&o.Competition, "competition", "", "with --sync: the competition to ask the Kaggle CLI about")
 	f.StringVar(&o.From, "from", "", "with --sync: read a saved listing (the CLI's --csv output) instead of running the CLI")
-	f.BoolVar(&o.JSON, "json", false, "with --sync: print what was recorded and what was not as JSON")
+	f.BoolVar(&o.JSON, "json", false, "print the updated run as one JSON object; with --sync, what was recorded and what was not")
 }
 
 // submissionRun resolves `kxrun lb FILE.csv`: an existing file is looked
