@@ -390,7 +390,7 @@ func summaryLines(s *RunsSummary) []string {
 			lines = append(lines, "warning: "+c.Warning)
 		}
 	}
-	lines = append(lines, shakeUpLines(s.ShakeUp)...)
+	lines = append(lines, ShakeUpLines(s.ShakeUp)...)
 	for _, n := range s.Notes {
 		lines = append(lines, "note: "+Visible(n))
 	}
