@@ -33,8 +33,8 @@ type SeedsRound struct {
 }
 
 // AdaptiveSeedStudy is SeedStudy that adds seeds until the standard
-// error of the seed-averaged score is at most targetSE (0: the plan's
-// min_gain / PowerFactor) or max_seeds are run. It starts with the plan's
+// error of the seed-averaged score is at most targetSE (0: SeedMinGain of
+// the seeds so far / PowerFactor) or max_seeds are run. It starts with the plan's
 // adaptive min_seeds (seeds from ChooseSeeds, as --n-seeds picks them);
 // after each round it runs as many seeds as SeedsNeeded says the
 // standard deviation so far needs (at least one more, at most max_seeds).
@@ -43,8 +43,10 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 	if _, err := p.Variant(variant); err != nil {
 		return nil, err
 	}
-	if targetSE <= 0 {
-		targetSE = p.MinGain / PowerFactor
+	fixedTarget := targetSE > 0
+	if !fixedTarget {
+		g, _ := SeedMinGain(p, nil)
+		targetSE = g / PowerFactor
 	}
 	a := p.AdaptiveSettings()
 	seeds := ChooseSeeds(p.Seeds, a.MaxSeeds)
@@ -65,6 +67,13 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 			if x != nil && x.Record.Status == string(runner.StatusOK) && x.Record.CVScore != nil {
 				means = append(means, *x.Record.CVScore)
 			}
+		}
+		if !fixedTarget {
+			// Without min_gain in the plan the target follows the score's
+			// scale, known better with every seed.
+			g, _ := SeedMinGain(p, means)
+			targetSE = g / PowerFactor
+			ad.TargetSE = targetSE
 		}
 		round := SeedsRound{Seeds: len(finished), OK: len(means)}
 		var sd float64
