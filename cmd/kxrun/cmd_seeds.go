@@ -34,8 +34,10 @@ logged like every run, then prints each seed's CV mean and std, the mean and
 the sample standard deviation (ddof 1) of the seeds' CV means, their range,
 a warning when that std is above the plan's seed_std_warn, and how many
 seeds to average for the standard error of a seed-averaged score to fall
-under --target-se (default: the plan's min_gain / 2.8, the standard error
-at which a gain of min_gain is detected with 80% power at alpha 0.05).
+under --target-se (default: min_gain / 2.8, the standard error at which a
+gain of min_gain is detected with 80% power at alpha 0.05; min_gain is the
+plan's, or without one 0.001 for a maximised score in [0, 1] and 0.5% of
+the mean score for a loss or an error).
 
 Seeds: the plan's (at least 2), the ones given with --seeds, or --n-seeds N:
 the plan's seeds first, then a fixed pseudo-random sequence of seeds in
