@@ -76,14 +76,7 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 		field("command", shellJoin(rec.Command))
 	}
 	field("workdir", rec.Workdir)
-	if len(rec.Env) > 0 {
-		keys := slices.Sorted(mapKeys(rec.Env))
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + rec.Env[k]
-		}
-		field("env", strings.Join(parts, " "))
-	}
+	field("env", pairsText(rec.Env))
 	var exit []string
 	if rec.ExitCode != nil {
 		exit = append(exit, fmt.Sprintf("exit status %d", *rec.ExitCode))
@@ -130,14 +123,7 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	if p := cmpOr(row.PrivateLB, rec.PrivateLB); p != nil {
 		field("private LB", opt(p))
 	}
-	if len(rec.Executor) > 0 {
-		keys := slices.Sorted(mapKeys(rec.Executor))
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + rec.Executor[k]
-		}
-		field("executor", strings.Join(parts, " "))
-	}
+	field("executor", pairsText(rec.Executor))
 	if tail := strings.TrimSpace(rec.StderrTail); tail != "" && row.Status != "ok" {
 		lines := strings.Split(tail, "\n")
 		if len(lines) > 10 {
@@ -229,6 +215,16 @@ func flatText(params map[string]any) string {
 		parts[i] = k + "=" + flat[k]
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pairsText is m as KEY=VALUE pairs, sorted by key; "" for none.
+func pairsText(m map[string]string) string {
+	keys := slices.Sorted(mapKeys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, " ")
 }
 
 // ensembleText is a blend's method, scores and members, one member a line.
