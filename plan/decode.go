@@ -253,7 +253,7 @@ var fields = map[string]fieldFunc{
 	"techniques":     func(d *decoder, p *Plan, k, v *yaml.Node) {}, // see techniques
 	"params":         (*decoder).params,
 	"alpha":          (*decoder).alpha,
-	"min_gain":       func(d *decoder, p *Plan, k, v *yaml.Node) { p.MinGain = d.positive("min_gain", v) },
+	"min_gain":       func(d *decoder, p *Plan, k, v *yaml.Node) { p.MinGain, p.MinGainSet = d.positive("min_gain", v), true },
 	"seed_std_warn":  func(d *decoder, p *Plan, k, v *yaml.Node) { p.SeedStdWarn = d.positive("seed_std_warn", v) },
 	"inputs":         (*decoder).inputs,
 	"gpus":           (*decoder).gpus,

@@ -84,6 +84,10 @@ type Plan struct {
 	Executor     string    // ExecutorLocal or ExecutorSlurm; "" = not set (local)
 	Slurm        *Slurm    // the slurm block, nil when absent
 	Warnings     []*Error  // problems that do not stop the plan from running
+	// MinGainSet is whether the plan gives min_gain (MinGain is otherwise
+	// DefaultMinGain); a seed study then picks a default on the score's
+	// scale.
+	MinGainSet bool
 }
 
 // Defaults for keys the plan leaves out.

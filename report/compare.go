@@ -50,20 +50,23 @@ type ParamChange struct {
 
 // Comparison is what `kxrun compare A B` reports.
 type Comparison struct {
-	A               Side          `json:"a"`
-	B               Side          `json:"b"`
-	Metric          string        `json:"metric"`
-	Direction       string        `json:"direction"`
-	CVDelta         *float64      `json:"cv_delta"` // positive when B is better
-	LBDelta         *float64      `json:"lb_delta"`
-	Folds           []FoldDelta   `json:"folds"`
-	FoldNote        string        `json:"fold_note,omitempty"`
-	FeaturesAdded   []string      `json:"features_added"`
-	FeaturesRemoved []string      `json:"features_removed"`
-	NFeaturesChange int           `json:"n_features_change"`
-	ParamsChanged   []ParamChange `json:"params_changed"`
-	OOFCorrelation  *float64      `json:"oof_correlation"`
-	OOFNote         string        `json:"oof_note,omitempty"`
+	A               Side        `json:"a"`
+	B               Side        `json:"b"`
+	Metric          string      `json:"metric"`
+	Direction       string      `json:"direction"`
+	CVDelta         *float64    `json:"cv_delta"` // positive when B is better
+	LBDelta         *float64    `json:"lb_delta"`
+	Folds           []FoldDelta `json:"folds"`
+	FoldNote        string      `json:"fold_note,omitempty"`
+	FeaturesAdded   []string    `json:"features_added"`
+	FeaturesRemoved []string    `json:"features_removed"`
+	NFeaturesChange int         `json:"n_features_change"`
+	// Techniques B has on that A has off, and the other way round.
+	TechniquesAdded   []string      `json:"techniques_added"`
+	TechniquesRemoved []string      `json:"techniques_removed"`
+	ParamsChanged     []ParamChange `json:"params_changed"`
+	OOFCorrelation    *float64      `json:"oof_correlation"`
+	OOFNote           string        `json:"oof_note,omitempty"`
 }
 
 // Compare compares two runs (A first). Runs scored in opposite directions
@@ -74,6 +77,7 @@ func Compare(ra, rb tracker.Row, a, b *tracker.Record, trackerDir string) (*Comp
 	}
 	c := &Comparison{A: sideOf(ra, a), B: sideOf(rb, b), Metric: ra.Metric, Direction: ra.Direction,
 		Folds: []FoldDelta{}, FeaturesAdded: []string{}, FeaturesRemoved: []string{}, ParamsChanged: []ParamChange{}}
+	c.TechniquesAdded, c.TechniquesRemoved = added(a.Techniques, b.Techniques), added(b.Techniques, a.Techniques)
 	if ra.Metric != rb.Metric {
 		c.Metric = ra.Metric + " vs " + rb.Metric
 	}
@@ -100,17 +104,7 @@ func Compare(ra, rb tracker.Row, a, b *tracker.Record, trackerDir string) (*Comp
 			c.FoldNote = "the runs have different seeds, so fold i may not hold the same rows in both"
 		}
 	}
-	inA, inB := set(a.Features), set(b.Features)
-	for _, f := range b.Features {
-		if !inA[f] {
-			c.FeaturesAdded = append(c.FeaturesAdded, f)
-		}
-	}
-	for _, f := range a.Features {
-		if !inB[f] {
-			c.FeaturesRemoved = append(c.FeaturesRemoved, f)
-		}
-	}
+	c.FeaturesAdded, c.FeaturesRemoved = added(a.Features, b.Features), added(b.Features, a.Features)
 	c.NFeaturesChange = len(b.Features) - len(a.Features)
 	pa, pb := Flatten(a.Params), Flatten(b.Params)
 	keys := map[string]bool{}
@@ -208,6 +202,10 @@ func CompareText(w io.Writer, c *Comparison, st Style) {
 	}
 	fmt.Fprintf(w, "features added (%d): %s\n", len(c.FeaturesAdded), listOrNone(c.FeaturesAdded))
 	fmt.Fprintf(w, "features removed (%d): %s\n", len(c.FeaturesRemoved), listOrNone(c.FeaturesRemoved))
+	if len(c.TechniquesAdded)+len(c.TechniquesRemoved) > 0 {
+		fmt.Fprintf(w, "techniques added (%d): %s\n", len(c.TechniquesAdded), listOrNone(c.TechniquesAdded))
+		fmt.Fprintf(w, "techniques removed (%d): %s\n", len(c.TechniquesRemoved), listOrNone(c.TechniquesRemoved))
+	}
 	if len(c.ParamsChanged) == 0 {
 		fmt.Fprintln(w, "params: the same")
 	} else {
@@ -235,4 +233,17 @@ func strOr(p *string, alt string) string {
 		return alt
 	}
 	return *p
+}
+
+// added lists what to has that from has not, in to's order; never nil, so
+// that JSON shows an empty list.
+func added(from, to []string) []string {
+	in := set(from)
+	out := []string{}
+	for _, x := range to {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -118,6 +118,17 @@ func appendRunJSON(b []byte, r *RunJSON) []byte {
 	b = append(b, field+"n_features\": "...)
 	b = strconv.AppendInt(b, int64(r.NFeatures), 10)
 	b = append(b, ',')
+	if len(r.Techniques) > 0 {
+		b = append(b, field+"techniques\": ["...)
+		for i, t := range r.Techniques {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n        "...)
+			b = appendJSONString(b, t)
+		}
+		b = append(b, "\n      ],"...)
+	}
 	str("model_type", r.ModelType)
 	str("metric", r.Metric)
 	str("direction", r.Direction)

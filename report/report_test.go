@@ -151,7 +151,7 @@ func TestMixedDirections(t *testing.T) {
 func sampleRecords(t *testing.T, dir string) (*tracker.Record, *tracker.Record) {
 	t.Helper()
 	a := &tracker.Record{RunID: "run_001", Name: "lgb_baseline", Seed: i64(42), Status: "ok", Metric: "auc",
-		Direction: "maximize", ModelType: "lgb", Features: []string{"age", "fare", "sex", "cabin"},
+		Direction: "maximize", ModelType: "lgb", Features: []string{"age", "fare", "sex", "cabin"}, Techniques: []string{"target_enc", "pseudo"},
 		Params:   map[string]any{"lr": 0.05, "num_leaves": 31.0, "bagging": map[string]any{"fraction": 0.8, "freq": 1.0}},
 		CVScores: []float64{0.80, 0.81, 0.79}, CVScore: f(0.8), CVStd: f(0.0081649658092772), Date: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC),
 		Source: "ablation", Plan: "groups", PlanFile: "plans/groups.yaml", Variant: "base",
@@ -160,7 +160,7 @@ func sampleRecords(t *testing.T, dir string) (*tracker.Record, *tracker.Record) 
 		StartedAt: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), DurationS: 12.3456,
 		Metrics: map[string]float64{"logloss": 0.41}, Log: "logs/run_001.log", Config: "configs/groups_base_s42.yaml"}
 	b := &tracker.Record{RunID: "run_002", Name: "lgb_family", Seed: i64(42), Status: "ok", Metric: "auc",
-		Direction: "maximize", ModelType: "lgb", Features: []string{"age", "fare", "sex", "sibsp", "parch"},
+		Direction: "maximize", ModelType: "lgb", Features: []string{"age", "fare", "sex", "sibsp", "parch"}, Techniques: []string{"target_enc", "tta"},
 		Params:   map[string]any{"lr": 0.03, "num_leaves": 31.0, "bagging": map[string]any{"fraction": 0.9, "freq": 1.0}, "seed": 7.0},
 		CVScores: []float64{0.82, 0.80, 0.81}, CVScore: f(0.81), CVStd: f(0.0081649658092772)}
 	if dir != "" {
@@ -198,7 +198,16 @@ func TestCompareGolden(t *testing.T) {
 func TestShowGolden(t *testing.T) {
 	a, _ := sampleRecords(t, "")
 	a.Artifacts = map[string]*tracker.Artifact{"oof": {Path: "artifacts/oof_lgb_v1.npy", Dtype: "float64", Shape: []int{891}, SHA256: "3f2a"}}
+	a.Ensemble = &tracker.EnsembleInfo{Method: "hill", Metric: "auc", InSample: 0.8412, Honest: 0.8398,
+		FoldsFrom: "runs", BestSingle: "run_002", BestScore: 0.8371, Path: []string{"run_002", "run_001", "run_002"}, Kept: 3,
+		Members: []tracker.EnsembleMember{{RunID: "run_002", Name: "xgb", Weight: 2.0 / 3, Count: 2, Score: 0.8371}, {RunID: "run_001", Name: "lgb", Weight: 1.0 / 3, Count: 1, Score: 0.8302}}}
+	a.Submissions = []tracker.Submission{
+		{Path: "submissions/run_001.csv", SHA256: "9c1e", Rows: 418, Competition: "titanic", Status: "complete", PublicScore: f(0.7751), PrivateScore: f(0.7702)},
+		{Path: "/elsewhere/sub.csv", SHA256: "77aa", Rows: 418},
+	}
+	a.Executor = map[string]string{"slurm_job_id": "41", "slurm_array_index": "3", "slurm_node": "n1", "slurm_state": "COMPLETED"}
 	r := row(1, a.Name, *a.CVScore, *a.CVStd, f(0), "ok")
+	r.PrivateLB = f(0.7702)
 	var out bytes.Buffer
 	Show(&out, a, r, "experiments")
 	golden(t, "show.golden", out.Bytes())

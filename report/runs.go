@@ -65,13 +65,15 @@ type RunJSON struct {
 	LBScore   *float64 `json:"lb_score"`
 	CVLBGap   *float64 `json:"cv_lb_gap"`
 	NFeatures int      `json:"n_features"`
-	ModelType string   `json:"model_type"`
-	Metric    string   `json:"metric"`
-	Direction string   `json:"direction"`
-	Status    string   `json:"status"`
-	Reason    string   `json:"reason,omitempty"`
-	Archived  bool     `json:"archived"`
-	Notes     string   `json:"notes,omitempty"`
+	// Techniques are the plan techniques the run had on, in plan order.
+	Techniques []string `json:"techniques,omitempty"`
+	ModelType  string   `json:"model_type"`
+	Metric     string   `json:"metric"`
+	Direction  string   `json:"direction"`
+	Status     string   `json:"status"`
+	Reason     string   `json:"reason,omitempty"`
+	Archived   bool     `json:"archived"`
+	Notes      string   `json:"notes,omitempty"`
 }
 
 // JSONOf converts a row.
@@ -80,7 +82,7 @@ func JSONOf(r tracker.Row) RunJSON { return jsonOf(&r) }
 func jsonOf(r *tracker.Row) RunJSON {
 	return RunJSON{RunID: r.RunID, Name: r.Name, Date: r.Date, Plan: r.Plan, Variant: r.Variant,
 		Seed: r.Seed, CVScore: r.CVScore, CVStd: r.CVStd, LBScore: r.LBScore, CVLBGap: r.CVLBGap,
-		NFeatures: r.NFeatures, ModelType: r.ModelType, Metric: r.Metric, Direction: r.Direction,
+		NFeatures: r.NFeatures, Techniques: splitList(r.Techniques), ModelType: r.ModelType, Metric: r.Metric, Direction: r.Direction,
 		Status: r.Status, Reason: r.Reason, Archived: r.Archived, Notes: r.Notes}
 }
 
@@ -388,7 +390,7 @@ func summaryLines(s *RunsSummary) []string {
 			lines = append(lines, "warning: "+c.Warning)
 		}
 	}
-	lines = append(lines, shakeUpLines(s.ShakeUp)...)
+	lines = append(lines, ShakeUpLines(s.ShakeUp)...)
 	for _, n := range s.Notes {
 		lines = append(lines, "note: "+Visible(n))
 	}
@@ -456,4 +458,12 @@ func mdEscape(s string) string {
 		return s
 	}
 	return strings.NewReplacer("|", `\|`, "<", "&lt;").Replace(s)
+}
+
+// splitList reads a comma-separated runs.csv list; nil when empty.
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }

@@ -115,6 +115,10 @@ func TestWriteRunsJSONIsEncoder(t *testing.T) {
 			r.Name, r.Plan, r.Variant, r.Reason, r.Notes, r.ModelType = text(), text(), text(), text(), text(), text()
 			r.CVScore, r.CVStd, r.LBScore, r.CVLBGap = pick(), pick(), pick(), pick()
 			r.Archived = rng.IntN(3) == 0
+			r.Techniques = nil
+			for range rng.IntN(3) {
+				r.Techniques = append(r.Techniques, text())
+			}
 			if rng.IntN(5) == 0 {
 				r.Seed = nil
 			}

@@ -61,7 +61,15 @@ func seedFigures(s *study.SeedSummary) []string {
 
 func targetOrigin(s *study.SeedSummary) string {
 	if s.MinGain > 0 && s.TargetSE == s.MinGain/study.PowerFactor {
-		return fmt.Sprintf("min_gain %g / 2.8: a gain of min_gain detected with 80%% power at α = 0.05", s.MinGain)
+		from := "the plan's"
+		switch s.MinGainFrom {
+		case "default":
+			from = "the default"
+		case "plan":
+		default:
+			from = s.MinGainFrom + ", as the plan sets none:"
+		}
+		return fmt.Sprintf("%s min_gain %.6g / 2.8: a gain of min_gain detected with 80%% power at α = 0.05", from, s.MinGain)
 	}
 	return "--target-se"
 }

@@ -90,7 +90,9 @@ func corrText(c *Correlation) string {
 	return fmt.Sprintf("Pearson %.3f, Spearman %.3f over %d runs", *c.Pearson, *c.Spearman, c.N)
 }
 
-func shakeUpLines(s *ShakeUp) []string {
+// ShakeUpLines says, for people, how well CV and the public LB predicted
+// the private LB: the correlations, then which ranked the runs closer.
+func ShakeUpLines(s *ShakeUp) []string {
 	if s == nil {
 		return nil
 	}

@@ -76,14 +76,7 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 		field("command", shellJoin(rec.Command))
 	}
 	field("workdir", rec.Workdir)
-	if len(rec.Env) > 0 {
-		keys := slices.Sorted(mapKeys(rec.Env))
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + rec.Env[k]
-		}
-		field("env", strings.Join(parts, " "))
-	}
+	field("env", pairsText(rec.Env))
 	var exit []string
 	if rec.ExitCode != nil {
 		exit = append(exit, fmt.Sprintf("exit status %d", *rec.ExitCode))
@@ -121,6 +114,16 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	case rec.Config != "":
 		field("config", filepath.Join(trackerDir, rec.Config))
 	}
+	if e := rec.Ensemble; e != nil {
+		field("ensemble", ensembleText(e))
+	}
+	for i, sub := range rec.Submissions {
+		field(fmt.Sprintf("submission %d", i+1), submissionText(sub, trackerDir))
+	}
+	if p := cmpOr(row.PrivateLB, rec.PrivateLB); p != nil {
+		field("private LB", opt(p))
+	}
+	field("executor", pairsText(rec.Executor))
 	if tail := strings.TrimSpace(rec.StderrTail); tail != "" && row.Status != "ok" {
 		lines := strings.Split(tail, "\n")
 		if len(lines) > 10 {
@@ -212,4 +215,66 @@ func flatText(params map[string]any) string {
 		parts[i] = k + "=" + flat[k]
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pairsText is m as KEY=VALUE pairs, sorted by key; "" for none.
+func pairsText(m map[string]string) string {
+	keys := slices.Sorted(mapKeys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, " ")
+}
+
+// ensembleText is a blend's method, scores and members, one member a line.
+func ensembleText(e *tracker.EnsembleInfo) string {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	lines := []string{fmt.Sprintf("%s on %s: in-sample %s, honest %s (folds from %s); best single %s %s",
+		e.Method, e.Metric, g(e.InSample), g(e.Honest), e.FoldsFrom, e.BestSingle, g(e.BestScore))}
+	for _, m := range e.Members {
+		line := fmt.Sprintf("%s %s  weight %s  score %s", m.RunID, m.Name, g(m.Weight), g(m.Score))
+		if m.Count > 0 {
+			line += fmt.Sprintf("  picked %d×", m.Count)
+		}
+		lines = append(lines, line)
+	}
+	if len(e.Path) > 0 {
+		lines = append(lines, fmt.Sprintf("path %s (keeps the first %d)", strings.Join(e.Path, " "), e.Kept))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// submissionText is a submission file and what the leaderboard made of it.
+func submissionText(s tracker.Submission, trackerDir string) string {
+	path := s.Path
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(trackerDir, path)
+	}
+	parts := []string{fmt.Sprintf("%s  %d rows  sha256 %s", path, s.Rows, s.SHA256)}
+	var lb []string
+	if s.Competition != "" {
+		lb = append(lb, "competition "+s.Competition)
+	}
+	if s.Status != "" {
+		lb = append(lb, "status "+s.Status)
+	}
+	if s.PublicScore != nil {
+		lb = append(lb, "public "+opt(s.PublicScore))
+	}
+	if s.PrivateScore != nil {
+		lb = append(lb, "private "+opt(s.PrivateScore))
+	}
+	if len(lb) > 0 {
+		parts = append(parts, strings.Join(lb, ", "))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// cmpOr is the first non-nil of a and b.
+func cmpOr(a, b *float64) *float64 {
+	if a != nil {
+		return a
+	}
+	return b
 }

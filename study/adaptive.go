@@ -322,21 +322,38 @@ func (s *adaptiveSweep) fit(runs []plan.RunSpec) (batch, rest []plan.RunSpec) {
 		n := min(jobs, len(runs))
 		return runs[:n], runs[n:]
 	}
-	free := make([]float64, jobs) // when each job is next free, from now
-	for _, r := range runs {
-		d, ok := est[r.Variant.Name]
-		if !ok {
-			d = est[""]
+	fits := layOut(len(runs), func(i int) float64 {
+		if d, ok := est[runs[i].Variant.Name]; ok {
+			return d
 		}
-		i := slices.Index(free, slices.Min(free))
-		if free[i]+d > left {
+		return est[""]
+	}, jobs, left)
+	for i, r := range runs {
+		if fits[i] {
+			batch = append(batch, r)
+		} else {
 			rest = append(rest, r)
-			continue
 		}
-		free[i] += d
-		batch = append(batch, r)
 	}
 	return batch, rest
+}
+
+// layOut lays n runs of the expected durations dur(i) out on jobs in
+// order, as the runner starts them, and says which end within left
+// seconds.
+func layOut(n int, dur func(int) float64, jobs int, left float64) []bool {
+	fits := make([]bool, n)
+	free := make([]float64, jobs) // when each job is next free, from now
+	for i := range n {
+		d := dur(i)
+		j := slices.Index(free, slices.Min(free))
+		if free[j]+d > left {
+			continue
+		}
+		free[j] += d
+		fits[i] = true
+	}
+	return fits
 }
 
 // durations are the mean durations of the runs made or reused so far, by

@@ -22,6 +22,8 @@ type SeedsAdaptive struct {
 	// Stopped says why the study ended.
 	Reached bool   `json:"reached"`
 	Stopped string `json:"stopped"`
+	// Deadline, when set, is when the last run had to end.
+	Deadline time.Time `json:"deadline,omitzero"`
 }
 
 // SeedsRound is the state of an adaptive seed study after one round.
@@ -33,22 +35,27 @@ type SeedsRound struct {
 }
 
 // AdaptiveSeedStudy is SeedStudy that adds seeds until the standard
-// error of the seed-averaged score is at most targetSE (0: the plan's
-// min_gain / PowerFactor) or max_seeds are run. It starts with the plan's
+// error of the seed-averaged score is at most targetSE (0: SeedMinGain of
+// the seeds so far / PowerFactor) or max_seeds are run. It starts with the plan's
 // adaptive min_seeds (seeds from ChooseSeeds, as --n-seeds picks them);
 // after each round it runs as many seeds as SeedsNeeded says the
 // standard deviation so far needs (at least one more, at most max_seeds).
-func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, targetSE float64) (*SeedSummary, error) {
+// With a deadline (not zero) it starts no seed that the durations so far
+// say cannot end by then, as the adaptive ablation does, and stops when
+// none fits.
+func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, targetSE float64, deadline time.Time) (*SeedSummary, error) {
 	p := opts.Plan
 	if _, err := p.Variant(variant); err != nil {
 		return nil, err
 	}
-	if targetSE <= 0 {
-		targetSE = p.MinGain / PowerFactor
+	fixedTarget := targetSE > 0
+	if !fixedTarget {
+		g, _ := SeedMinGain(p, nil)
+		targetSE = g / PowerFactor
 	}
 	a := p.AdaptiveSettings()
 	seeds := ChooseSeeds(p.Seeds, a.MaxSeeds)
-	ad := &SeedsAdaptive{TargetSE: targetSE, MinSeeds: a.MinSeeds, MaxSeeds: a.MaxSeeds, Rounds: []SeedsRound{}}
+	ad := &SeedsAdaptive{TargetSE: targetSE, MinSeeds: a.MinSeeds, MaxSeeds: a.MaxSeeds, Rounds: []SeedsRound{}, Deadline: deadline}
 	start := time.Now()
 	var finished []*Finished
 	var means []float64
@@ -58,13 +65,32 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 		if verr != nil {
 			return nil, verr
 		}
-		var f []*Finished
-		f, err = runSweep(ctx, opts, runs)
-		finished = append(finished, f...)
-		for _, x := range f {
-			if x != nil && x.Record.Status == string(runner.StatusOK) && x.Record.CVScore != nil {
-				means = append(means, *x.Record.CVScore)
+		cut := 0
+		for len(runs) > 0 && err == nil {
+			batch := runs
+			if !deadline.IsZero() {
+				batch = runs[:fitSeeds(finished, len(runs), opts.Jobs, time.Until(deadline).Seconds())]
 			}
+			if len(batch) == 0 {
+				cut = len(runs)
+				break
+			}
+			var f []*Finished
+			f, err = runSweep(ctx, opts, batch)
+			finished = append(finished, f...)
+			for _, x := range f {
+				if x != nil && x.Record.Status == string(runner.StatusOK) && x.Record.CVScore != nil {
+					means = append(means, *x.Record.CVScore)
+				}
+			}
+			runs = runs[len(batch):]
+		}
+		if !fixedTarget {
+			// Without min_gain in the plan the target follows the score's
+			// scale, known better with every seed.
+			g, _ := SeedMinGain(p, means)
+			targetSE = g / PowerFactor
+			ad.TargetSE = targetSE
 		}
 		round := SeedsRound{Seeds: len(finished), OK: len(means)}
 		var sd float64
@@ -82,7 +108,12 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 			}
 		case round.SE != nil && *round.SE <= targetSE:
 			ad.Reached = true
-			ad.Stopped = fmt.Sprintf("the standard error %.6f is at or below the target %g after %d seeds", *round.SE, targetSE, n)
+			ad.Stopped = fmt.Sprintf("the standard error %.6f is at or below the target %g after %d seeds", *round.SE, targetSE, len(finished))
+		case cut > 0:
+			ad.Stopped = fmt.Sprintf("deadline %s: %d more seed(s) did not fit", deadline.Format("2006-01-02 15:04:05"), cut)
+			if round.SE != nil {
+				ad.Stopped += fmt.Sprintf(", with the standard error at %.6f, above the target %g", *round.SE, targetSE)
+			}
 		case n >= a.MaxSeeds:
 			ad.Stopped = fmt.Sprintf("max_seeds %d reached", a.MaxSeeds)
 			if round.SE != nil {
@@ -109,4 +140,31 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 		return plots.SeedScores(seedsFigure(sum), png, svg)
 	})
 	return sum, err
+}
+
+// fitSeeds is how many of the next n seeds' runs can end within left
+// seconds on jobs, each expected to take the mean duration of the runs so
+// far; with none finished yet, one per job (while time is left).
+func fitSeeds(finished []*Finished, n, jobs int, left float64) int {
+	if left <= 0 {
+		return 0
+	}
+	jobs = max(1, jobs)
+	var sum float64
+	var k int
+	for _, f := range finished {
+		if f != nil {
+			sum += f.Record.DurationS
+			k++
+		}
+	}
+	if k == 0 {
+		return min(jobs, n)
+	}
+	fits := layOut(n, func(int) float64 { return sum / float64(k) }, jobs, left)
+	m := 0
+	for m < n && fits[m] {
+		m++
+	}
+	return m
 }

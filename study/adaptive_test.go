@@ -108,3 +108,34 @@ func TestAdaptiveFit(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestFitSeeds(t *testing.T) {
+	took := func(ds ...float64) []*Finished {
+		var out []*Finished
+		for _, d := range ds {
+			out = append(out, &Finished{Record: &tracker.Record{DurationS: d}})
+		}
+		return append(out, nil) // a run that never started counts for nothing
+	}
+	for _, tc := range []struct {
+		name     string
+		finished []*Finished
+		n, jobs  int
+		left     float64
+		want     int
+	}{
+		{"nothing known: one per job", nil, 5, 2, 10, 2},
+		{"nothing known, fewer runs than jobs", nil, 1, 4, 10, 1},
+		{"time is up", took(1), 5, 2, 0, 0},
+		{"2 jobs, 1 s each, 3.5 s left", took(1, 1), 10, 2, 3.5, 6},
+		{"mean of 1 and 3 s, 1 job, 5 s left", took(1, 3), 10, 1, 5, 2},
+		{"all fit", took(0.1), 4, 1, 10, 4},
+		{"none fits", took(20), 4, 3, 10, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fitSeeds(tc.finished, tc.n, tc.jobs, tc.left); got != tc.want {
+				t.Errorf("fitSeeds = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

@@ -20,6 +20,35 @@ import (
 // min_gain / 2.8.
 const PowerFactor = 2.8
 
+// RelativeMinGain is the seed study's min_gain, as a share of the score,
+// for a plan without min_gain whose score is not a maximised one in
+// [0, 1]: a loss or an error, whose scale is the score itself.
+const RelativeMinGain = 0.005
+
+// SeedMinGain is the min_gain a seed study's advice aims at, and where it
+// comes from: the plan's when the plan sets one ("plan"). Otherwise it
+// follows the score's scale: a maximised score whose seeds all lie in
+// [0, 1] (AUC, accuracy) gets plan.DefaultMinGain, 0.001 ("default");
+// any other (logloss, RMSE, a score in units) RelativeMinGain of the
+// magnitude of the seeds' mean score ("0.5% of the score"), so that a
+// logloss of 0.45 aims at 0.00225 and an RMSE of 20,000 at 100.
+func SeedMinGain(p *plan.Plan, means []float64) (float64, string) {
+	if p.MinGainSet {
+		return p.MinGain, "plan"
+	}
+	if len(means) == 0 {
+		return plan.DefaultMinGain, "default"
+	}
+	inUnit := p.Direction != plan.Minimize
+	for _, m := range means {
+		inUnit = inUnit && m >= 0 && m <= 1
+	}
+	if g := RelativeMinGain * math.Abs(stats.Mean(means)); !inUnit && g > 0 && !math.IsInf(g, 0) {
+		return g, "0.5% of the score"
+	}
+	return plan.DefaultMinGain, "default"
+}
+
 // ChooseSeeds is the deterministic list of n seeds `kxrun seeds --n-seeds`
 // runs: the plan's seeds first, in plan order, then seeds drawn from a
 // fixed sequence (Go's math/rand/v2 PCG seeded with 1, 2: uniform integers
@@ -96,8 +125,11 @@ type SeedSummary struct {
 	SeedStdWarn float64 `json:"seed_std_warn"`
 	Warning     string  `json:"warning,omitempty"`
 	// SeedsNeeded is how many seeds bring the standard error of a
-	// seed-averaged score under TargetSE (null without Std).
+	// seed-averaged score under TargetSE (null without Std). TargetSE is
+	// --target-se, or MinGain / PowerFactor; MinGainFrom says where
+	// MinGain comes from (SeedMinGain).
 	MinGain     float64 `json:"min_gain"`
+	MinGainFrom string  `json:"min_gain_from"`
 	TargetSE    float64 `json:"target_se"`
 	SeedsNeeded *int    `json:"seeds_needed"`
 	SweepCounts
@@ -119,8 +151,8 @@ type SeedSummary struct {
 // SeedStudy runs one variant of the plan for each seed (through the same
 // sweep as an ablation: cached runs are reused, every run is committed)
 // and summarises how much the score moves with the seed. targetSE is the
-// standard error the seeds-needed advice aims at; 0 means the plan's
-// min_gain / PowerFactor. The error is a storage failure or
+// standard error the seeds-needed advice aims at; 0 means SeedMinGain /
+// PowerFactor. The error is a storage failure or
 // runner.ErrInterrupted, and the summary is filled in either case; or,
 // with a nil summary and before anything runs, plan.Plan.Variant's error
 // for an unknown variant.
@@ -166,14 +198,11 @@ func variantSlug(v plan.Variant) string {
 // SummarizeSeeds computes a seed study's figures from finished runs (in
 // seed order, nil for runs that never started).
 func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Finished, targetSE float64) *SeedSummary {
-	if targetSE <= 0 {
-		targetSE = p.MinGain / PowerFactor
-	}
 	sum := &SeedSummary{
 		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
 		Direction: string(p.Direction), Variant: variant, Seeds: seeds,
 		Runs: []SeedRun{}, SweepCounts: SweepCounts{Failures: []Failure{}}, SeedStdWarn: p.SeedStdWarn,
-		MinGain: p.MinGain, TargetSE: targetSE, Finished: finished,
+		Finished: finished,
 	}
 	var means []float64
 	for _, f := range finished {
@@ -189,6 +218,12 @@ func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Fin
 			means = append(means, *rec.CVScore)
 		}
 	}
+	sum.MinGain, sum.MinGainFrom = SeedMinGain(p, means)
+	sum.TargetSE = targetSE
+	if targetSE <= 0 {
+		sum.TargetSE = sum.MinGain / PowerFactor
+	}
+	targetSE = sum.TargetSE
 	if len(means) == 0 {
 		return sum
 	}

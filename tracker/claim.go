@@ -22,8 +22,9 @@ import (
 // logged. A claim whose owner died expires: its owner is a process on
 // this host whose start time no longer matches (pid + start time, so that
 // a reused pid does not keep it alive). A claim made on another host
-// cannot be checked from here and holds until it is released or removed
-// (kxrun doctor --fix).
+// cannot be checked from here and holds until it is released, or until
+// kxrun doctor --fix removes it: when it is older than StaleClaimAge, or
+// whatever its age with --claims (checkClaims).
 
 const claimsDir = "claims"
 
@@ -238,4 +239,72 @@ func processStart(pid int) (uint64, bool) {
 	}
 	start, err := strconv.ParseUint(fields[19], 10, 64)
 	return start, err == nil
+}
+
+// StaleClaimAge is the age past which doctor --fix takes a claim made on
+// another host for one whose owner died: a single run holding a
+// fingerprint for a day is far longer than kxrun's runs usually take, and
+// removing a live claim costs at most that run made twice, never a run.
+const StaleClaimAge = 24 * time.Hour
+
+// checkClaims is what doctor finds among the claims: stale are claims
+// whose owner is gone (or taken to be: StaleClaimAge, or otherHosts for
+// every claim of another host) and damaged claim files, left as problems
+// without fix and listed in fixed once removed; held are the claims of
+// other hosts that are kept, as they cannot be checked from here.
+func (t *Tracker) checkClaims(fix, otherHosts bool, now time.Time) (stale, fixed, held []Finding) {
+	entries, _ := os.ReadDir(t.path(workName, claimsDir))
+	me := self().host
+	for _, e := range entries {
+		fp, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || strings.HasPrefix(fp, ".") {
+			continue
+		}
+		path := t.claimPath(fp)
+		c, err := t.readClaim(fp)
+		var what string
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue // released meanwhile
+		case err != nil:
+			if young(path) {
+				continue // being written
+			}
+			what = fmt.Sprintf("damaged claim file %s: %v", path, err)
+		case c.Host == me && !c.alive():
+			what = fmt.Sprintf("stale claim of %s (plan %s) by pid %d on %s since %s: that process has ended", c.Name, c.Plan, c.PID, c.Host, c.Since.Format(time.RFC3339))
+		case c.Host == me:
+			continue // live
+		case now.Sub(c.Since) > StaleClaimAge:
+			what = fmt.Sprintf("stale claim of %s (plan %s) by pid %d on host %s since %s: older than %s, its owner is taken to have died", c.Name, c.Plan, c.PID, c.Host, c.Since.Format(time.RFC3339), StaleClaimAge)
+		case otherHosts:
+			what = fmt.Sprintf("claim of %s (plan %s) by pid %d on host %s since %s, removed as --claims asks", c.Name, c.Plan, c.PID, c.Host, c.Since.Format(time.RFC3339))
+		default:
+			held = append(held, Finding{What: fmt.Sprintf("claim of %s (plan %s) by pid %d on host %s since %s: another host, so it cannot be checked from here; kxrun doctor --fix --claims removes it if that process is gone",
+				c.Name, c.Plan, c.PID, c.Host, c.Since.Format(time.RFC3339))})
+			continue
+		}
+		f := Finding{What: what, Fixable: true}
+		if !fix {
+			stale = append(stale, f)
+			continue
+		}
+		if c == nil {
+			os.Remove(path)
+		} else {
+			t.expire(c) // unless another process took it over meanwhile
+		}
+		after, err := t.readClaim(fp)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			fixed = append(fixed, f)
+		case c != nil && err == nil && (after.PID != c.PID || after.Host != c.Host || after.Start != c.Start):
+			// claimed again since: a live claim
+		default:
+			f.Fixable = false
+			f.What += fmt.Sprintf(" (could not remove %s)", path)
+			stale = append(stale, f)
+		}
+	}
+	return stale, fixed, held
 }

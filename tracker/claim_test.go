@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,5 +87,87 @@ func TestClaims(t *testing.T) {
 	}
 	if _, err := tr.Claim("../x", ClaimInfo{}); err == nil {
 		t.Fatal("a fingerprint with a slash was accepted")
+	}
+}
+
+// doctor lists stale claims and, with fix, removes them: a dead owner on
+// this host, one of another host older than StaleClaimAge, a damaged
+// file; a live owner's stays, and so does a young claim of another host
+// unless Claims is given.
+func TestDoctorClaims(t *testing.T) {
+	tr := Open2(t, t.TempDir())
+	child := exec.Command("sleep", "30")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Process.Kill(); child.Wait() })
+	otherClaim(t, tr, "live", child)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	write := func(fp string, c Claim) {
+		c.Fingerprint = fp
+		data, _ := json.Marshal(c)
+		if err := os.WriteFile(tr.claimPath(fp), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UTC()
+	write("dead", Claim{Name: "r_dead", Plan: "p", Host: self().host, PID: dead.ProcessState.Pid(), Start: 1, Since: now.Add(-time.Minute)})
+	write("old", Claim{Name: "r_old", Plan: "p", Host: "node-x", PID: 7, Since: now.Add(-StaleClaimAge - time.Hour)})
+	write("young", Claim{Name: "r_young", Plan: "p", Host: "node-y", PID: 8, Since: now.Add(-time.Hour)})
+	os.WriteFile(tr.claimPath("damaged"), []byte("{"), 0o644)
+	past := now.Add(-time.Hour)
+	os.Chtimes(tr.claimPath("damaged"), past, past)
+	os.WriteFile(tr.claimPath("writing"), []byte("{"), 0o644) // just created: being written
+
+	whats := func(fs []Finding) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.What)
+		}
+		return out
+	}
+	c, err := tr.Doctor(DoctorOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 3 || len(c.Fixed) != 0 || len(c.Claims) != 1 || !strings.Contains(c.Claims[0].What, "r_young") {
+		t.Fatalf("without fix: problems %q, fixed %q, held %q", whats(c.Problems), whats(c.Fixed), whats(c.Claims))
+	}
+	for _, want := range []string{"r_dead (plan p) by pid", "r_old (plan p) by pid 7 on host node-x", "damaged claim file"} {
+		if !slices.ContainsFunc(c.Problems, func(f Finding) bool { return f.Fixable && strings.Contains(f.What, want) }) {
+			t.Errorf("no fixable problem %q in %q", want, whats(c.Problems))
+		}
+	}
+	for _, fp := range []string{"dead", "old", "damaged", "young", "live", "writing"} {
+		if _, err := os.Stat(tr.claimPath(fp)); err != nil {
+			t.Errorf("doctor without fix removed %s: %v", fp, err)
+		}
+	}
+
+	c, err = tr.Doctor(DoctorOptions{Fix: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) != 0 || len(c.Fixed) != 3 || len(c.Claims) != 1 {
+		t.Fatalf("fix: problems %q, fixed %q, held %q", whats(c.Problems), whats(c.Fixed), whats(c.Claims))
+	}
+	for fp, kept := range map[string]bool{"dead": false, "old": false, "damaged": false, "young": true, "live": true, "writing": true} {
+		if _, err := os.Stat(tr.claimPath(fp)); (err == nil) != kept {
+			t.Errorf("after --fix, %s kept: %v, want %v", fp, err == nil, kept)
+		}
+	}
+
+	c, err = tr.Doctor(DoctorOptions{Fix: true, Claims: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Fixed) != 1 || !strings.Contains(c.Fixed[0].What, "r_young") || len(c.Claims) != 0 {
+		t.Fatalf("fix claims: fixed %q, held %q", whats(c.Fixed), whats(c.Claims))
+	}
+	if cs, _ := tr.Claims(); len(cs) != 1 || cs[0].Fingerprint != "live" {
+		t.Errorf("claims left: %+v, want only the live one", cs)
 	}
 }

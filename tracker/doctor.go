@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kxrun/kxrun/internal/fileutil"
 )
@@ -34,6 +35,16 @@ type Checkup struct {
 	// Orphans are details without a row: commits stopped before their
 	// row. Their ids stay reserved; they are not a problem.
 	Orphans []string `json:"orphans"`
+	// Claims are claims made on other hosts that are kept: they cannot be
+	// checked from here and are younger than StaleClaimAge.
+	Claims []Finding `json:"claims"`
+}
+
+// DoctorOptions says what Doctor may change: Fix mends and removes what
+// it proves wrong; Claims (with Fix) removes the claims made on other
+// hosts, however young.
+type DoctorOptions struct {
+	Fix, Claims bool
 }
 
 // doctorSkip are the columns runs.csv alone holds: not compared with the
@@ -45,8 +56,10 @@ var doctorSkip = []string{"archived"}
 // for files left by interrupted writes. With fix, under the lock, it
 // finishes an interrupted edit, removes the leftovers and rewrites the
 // rows the details contradict (keeping the user's columns, the archived
-// flag and rows it cannot read), and lists every change.
-func (t *Tracker) Doctor(fix bool) (*Checkup, error) {
+// flag and rows it cannot read), removes stale claims (checkClaims), and
+// lists every change.
+func (t *Tracker) Doctor(opts DoctorOptions) (*Checkup, error) {
+	fix := opts.Fix
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var l *lock
@@ -60,7 +73,7 @@ func (t *Tracker) Doctor(fix bool) (*Checkup, error) {
 		return nil, err
 	}
 	defer l.release()
-	c := &Checkup{Problems: []Finding{}, Fixed: []Finding{}, Orphans: []string{}}
+	c := &Checkup{Problems: []Finding{}, Fixed: []Finding{}, Orphans: []string{}, Claims: []Finding{}}
 	problem := func(fixable bool, runID, format string, args ...any) {
 		c.Problems = append(c.Problems, Finding{RunID: runID, What: fmt.Sprintf(format, args...), Fixable: fixable})
 	}
@@ -133,7 +146,11 @@ func (t *Tracker) Doctor(fix bool) (*Checkup, error) {
 			c.Orphans = append(c.Orphans, id)
 		}
 	}
+	stale, fixed, held := t.checkClaims(fix, fix && opts.Claims, time.Now())
+	c.Fixed = append(c.Fixed, fixed...)
+	c.Claims = append(c.Claims, held...)
 	if !fix || !slices.ContainsFunc(c.Problems, func(f Finding) bool { return f.Fixable }) {
+		c.Problems = append(c.Problems, stale...)
 		return c, nil
 	}
 
@@ -160,7 +177,7 @@ func (t *Tracker) Doctor(fix bool) (*Checkup, error) {
 			left = append(left, p)
 		}
 	}
-	c.Problems = append([]Finding{}, left...)
+	c.Problems = append(append([]Finding{}, left...), stale...)
 	return c, nil
 }
 

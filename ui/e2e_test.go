@@ -227,6 +227,25 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Submissions of the four runs with an LB score, and their private
+	// scores from a saved leaderboard listing, as kxrun lb --sync reads it.
+	first, err := tr.Details("run_001")
+	if err != nil || first.Artifacts["test"] == nil {
+		t.Fatalf("run_001 has no test predictions: %v", err)
+	}
+	sample := "PassengerId,Survived\n"
+	for i := range first.Artifacts["test"].Shape[0] {
+		sample += fmt.Sprintf("%d,0\n", 892+i)
+	}
+	os.WriteFile(filepath.Join(dir, "sample.csv"), []byte(sample), 0o644)
+	listing := "ref,fileName,date,description,status,publicScore,privateScore\n"
+	for i, sc := range [][2]string{{"0.80", "0.78"}, {"0.79", "0.80"}, {"0.70", "0.72"}, {"0.785", "0.79"}} {
+		id := fmt.Sprintf("run_%03d", i+1)
+		run(t, dir, kxrun, "submission", id, "--sample", "sample.csv", "--dir", "exp")
+		listing += fmt.Sprintf("%d,%s.csv,2026-11-30 0%d:00:00,mine,SubmissionStatus.COMPLETE,%s,%s\n", 5000+i, id, i, sc[0], sc[1])
+	}
+	os.WriteFile(filepath.Join(dir, "listing.csv"), []byte(listing), 0o644)
+	run(t, dir, kxrun, "lb", "--sync", "--from", "listing.csv", "--dir", "exp")
 	rows, _, err := tr.Runs()
 	if err != nil {
 		t.Fatal(err)
@@ -288,6 +307,15 @@ func TestBrowser(t *testing.T) {
 		}
 		if log := text(t, ctx, "pre.log"); log == "" {
 			t.Error("no log tail")
+		}
+		rec, _ := tr.Details(r.RunID)
+		subs := table(t, ctx, "table.submissions")
+		sub := rec.Submissions[0]
+		if want := []string{sub.Path, strconv.Itoa(sub.Rows), sub.SHA256, sub.Competition, sub.Status, fixed(sub.PublicScore, false), fixed(sub.PrivateScore, false)}; len(subs) != 2 || fmt.Sprint(subs[1]) != fmt.Sprint(want) {
+			t.Errorf("submissions %q, want %q", subs, want)
+		}
+		if href := eval[string](t, ctx, `document.querySelector("table.submissions a").getAttribute("href")`); href != "/run/"+r.RunID+"/submission/1" {
+			t.Errorf("submission link %q", href)
 		}
 		screenshot(t, ctx, "run")
 		// A note holding a script, typed into the page's form, shows as
@@ -370,8 +398,23 @@ func TestBrowser(t *testing.T) {
 		if want := fmt.Sprintf("Pearson r\t%.4f", *sum.Correlation.Pearson); !strings.Contains(body, want) {
 			t.Errorf("no %q in %s", want, body)
 		}
-		if lb := table(t, ctx, "table.lb"); len(lb) != 4 || lb[0][0] != "run_001" {
+		if lb := table(t, ctx, "table.lb"); len(lb) != 4 || lb[0][0] != "run_001" || lb[0][5] != fixed(rows[0].PrivateLB, false) {
 			t.Errorf("LB table %q", lb)
+		}
+		su := sum.ShakeUp
+		if su == nil || su.CVPrivate.Pearson == nil || su.PublicPrivate.Spearman == nil {
+			t.Fatalf("kxrun report's shake-up: %+v", su)
+		}
+		shake := table(t, ctx, "table.shakeup")
+		want := [][]string{
+			{"CV – private", "4", fmt.Sprintf("%.4f", *su.CVPrivate.Pearson), fmt.Sprintf("%.4f", *su.CVPrivate.Spearman)},
+			{"public – private", "4", fmt.Sprintf("%.4f", *su.PublicPrivate.Pearson), fmt.Sprintf("%.4f", *su.PublicPrivate.Spearman)},
+		}
+		if len(shake) != 3 || fmt.Sprint(shake[1:]) != fmt.Sprint(want) {
+			t.Errorf("shake-up table %q, want %q", shake, want)
+		}
+		if lines := report.ShakeUpLines(su); len(lines) < 2 || !strings.Contains(body, lines[1]) {
+			t.Errorf("no verdict %q in %s", lines, body)
 		}
 		screenshot(t, ctx, "leaderboard")
 	})

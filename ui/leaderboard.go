@@ -12,26 +12,20 @@ import (
 	"github.com/kxrun/kxrun/tracker"
 )
 
-// privateMetric is the metric a run's private leaderboard score is
-// recorded under (kxrun log --metric, or the trainer's metrics).
-const privateMetric = "private_lb"
-
 // maxLBRows bounds the leaderboard table.
 const maxLBRows = 200
-
-type lbLine struct {
-	*tracker.Row
-	Private *float64
-}
 
 type leaderboardData struct {
 	common
 	S       *report.RunsSummary
-	Lines   []lbLine
+	Lines   []*tracker.Row
 	More    int
 	Records []*tracker.Row // runs that set a new best CV, latest first
 	Private bool
-	Word    string
+	// ShakeUpText is kxrun report's verdict on the shake-up: which of CV
+	// and the public LB ranked the runs closer to the private LB.
+	ShakeUpText []string
+	Word        string
 }
 
 // summary is kxrun report's summary of the visible runs.
@@ -62,15 +56,10 @@ func (s *Server) leaderboardPage(w http.ResponseWriter, r *http.Request) {
 		d.More = len(lbRows) - maxLBRows
 		lbRows = lbRows[:maxLBRows]
 	}
-	for _, row := range lbRows {
-		line := lbLine{Row: row}
-		if rec, err := s.tr.Details(row.RunID); err == nil {
-			if v, ok := rec.Metrics[privateMetric]; ok {
-				line.Private = &v
-				d.Private = true
-			}
-		}
-		d.Lines = append(d.Lines, line)
+	d.Lines = lbRows
+	d.Private = sum.ShakeUp != nil
+	if lines := report.ShakeUpLines(sum.ShakeUp); len(lines) > 1 {
+		d.ShakeUpText = lines[1:] // the first repeats the table's correlations
 	}
 	var best *tracker.Row
 	for _, row := range history {

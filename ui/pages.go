@@ -151,6 +151,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /run/{id}/fold.svg", s.foldFigure)
 	m.HandleFunc("GET /run/{id}/artifact/{kind}", s.artifact)
 	m.HandleFunc("GET /run/{id}/log", s.logFile)
+	m.HandleFunc("GET /run/{id}/submission/{n}", s.submissionFile)
 	m.HandleFunc("POST /run/{id}/lb", s.editLB)
 	m.HandleFunc("POST /run/{id}/archive", s.editArchive)
 	m.HandleFunc("POST /run/{id}/notes", s.editNotes)

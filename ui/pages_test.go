@@ -307,6 +307,17 @@ func TestComparePage(t *testing.T) {
 	if oof := cells(t, body, "compare oof"); !strings.Contains(oof[0][2], "OOF correlation needs OOF predictions") {
 		t.Errorf("OOF cell %q", oof[0][2])
 	}
+	if strings.Contains(body, `class="techniques"`) {
+		t.Error("techniques listed for runs without any")
+	}
+	// Techniques on one side and the other, as kxrun compare lists them.
+	ra.Techniques, rb.Techniques = []string{"tta", "te"}, []string{"te", "pseudo"}
+	writeJSONFile(t, detailsPath(tr, ra.RunID), ra)
+	writeJSONFile(t, detailsPath(tr, rb.RunID), rb)
+	body = mustGet(t, ts, "/compare?run=manual_0&run="+rows[b].RunID)
+	if want := `<li class="techniques">techniques added (1): pseudo; removed (1): tta</li>`; !strings.Contains(body, want) {
+		t.Errorf("no %q in the compare page", want)
+	}
 	if body := mustGet(t, ts, "/compare?run=manual_0"); !strings.Contains(body, "select two runs or more") {
 		t.Error("one run compared")
 	}

@@ -32,6 +32,13 @@ type artifactView struct {
 
 type paramView struct{ Path, Value string }
 
+// submissionView is one submission file; URL is empty when the file is
+// outside the tracker, which the dashboard does not serve.
+type submissionView struct {
+	tracker.Submission
+	URL string
+}
+
 type runData struct {
 	common
 	Row       *tracker.Row
@@ -40,6 +47,7 @@ type runData struct {
 	Config    string
 	Params    []paramView
 	Artifacts []artifactView
+	Subs      []submissionView
 	LogTail   string
 	LogCut    bool
 	LogURL    string
@@ -84,6 +92,13 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 		d.Artifacts = append(d.Artifacts, artifactView{Kind: kind, Artifact: a, Shape: report.ShapeText(a.Shape),
 			URL: "/run/" + row.RunID + "/artifact/" + kind})
 	}
+	for i, sub := range rec.Submissions {
+		v := submissionView{Submission: sub}
+		if insideTracker(sub.Path) {
+			v.URL = fmt.Sprintf("/run/%s/submission/%d", row.RunID, i+1)
+		}
+		d.Subs = append(d.Subs, v)
+	}
 	if rec.Log != "" {
 		d.LogTail, d.LogCut = s.tail(rec.Log, logTailBytes)
 		d.LogURL = "/run/" + row.RunID + "/log"
@@ -112,11 +127,18 @@ func (s *Server) config(rec *tracker.Record) string {
 	return string(data)
 }
 
+// insideTracker is whether a path a record gives names a file of the
+// tracker (relative, without ".."); open still refuses symbolic links
+// out of it.
+func insideTracker(rel string) bool {
+	return rel != "" && !path.IsAbs(rel) && fs.ValidPath(path.Clean(rel))
+}
+
 // open opens a file of the tracker by the path a record gives, relative
 // to the tracker: nothing outside it (no "..", no absolute path, no
 // symbolic link out of it) can be opened.
 func (s *Server) open(rel string) (*os.File, error) {
-	if rel == "" || path.IsAbs(rel) || !fs.ValidPath(path.Clean(rel)) {
+	if !insideTracker(rel) {
 		return nil, fmt.Errorf("%q is not a path inside the tracker", rel)
 	}
 	f, err := s.root.Open(path.Clean(rel))
@@ -195,6 +217,21 @@ func (s *Server) artifact(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sendFile(w, r, a.Path)
+}
+
+// submissionFile sends the run's n-th submission file (from 1), when it
+// is inside the tracker.
+func (s *Server) submissionFile(w http.ResponseWriter, r *http.Request) {
+	row, rec, ok := s.runRecord(w, r)
+	if !ok {
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > len(rec.Submissions) {
+		notFound(w, fmt.Sprintf("%s has no submission %q (it has %d)", row.RunID, r.PathValue("n"), len(rec.Submissions)))
+		return
+	}
+	s.sendFile(w, r, rec.Submissions[n-1].Path)
 }
 
 func (s *Server) logFile(w http.ResponseWriter, r *http.Request) {

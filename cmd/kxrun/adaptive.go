@@ -73,10 +73,7 @@ func runAdaptiveAblation(ctx context.Context, opts *ablationOptions, p *plan.Pla
 		fmt.Fprintf(note, "adaptive sweep: the first look's runs (%d seeds); later looks depend on their results\n", a.MinSeeds)
 		return sw.dryRun(opts.stdout, pp.Runs(), opts.JSON)
 	}
-	until := ""
-	if !deadline.IsZero() {
-		until = ", until " + deadline.Format("2006-01-02 15:04:05")
-	}
+	until := untilText(deadline)
 	fmt.Fprintf(progress, "kxrun: %s: adaptive sweep of %d variants, %d to %d seeds (looks at %s), up to %d runs, %d at a time%s, logging to %s\n",
 		p.Name, countRun(p.Variants()), a.MinSeeds, a.MaxSeeds, intsText(a.Looks), countRun(p.Variants())*a.MaxSeeds, sw.opts.Jobs, until, displayPath(sw.opts.Tracker.Dir))
 	sum, runErr := study.AdaptiveAblation(ctx, sw.opts, study.AdaptiveOptions{Deadline: deadline})
@@ -85,6 +82,15 @@ func runAdaptiveAblation(ctx context.Context, opts *ablationOptions, p *plan.Pla
 		return sweepError(runErr, sw.opts.Tracker)
 	}
 	return finishAblation(opts, progress, sw.opts.Tracker, ablationEndOf(p, sum), runErr)
+}
+
+// untilText is ", until <deadline>" for a sweep's first line; "" for no
+// deadline.
+func untilText(deadline time.Time) string {
+	if deadline.IsZero() {
+		return ""
+	}
+	return ", until " + deadline.Format("2006-01-02 15:04:05")
 }
 
 func intsText(xs []int) string {

@@ -13,11 +13,10 @@ import (
 
 type lbOptions struct {
 	*globals
-	Run   string
-	Score float64
-	Clear bool
-	lbSyncOptions
-	JSON bool
+	Run           string
+	Score         float64
+	Clear         bool
+	lbSyncOptions // its JSON is lb's --json too
 }
 
 func newLBCmd(g *globals) *cobra.Command {
@@ -58,7 +57,6 @@ competition has ended) on the run it came from.`,
 	}
 	cmd.Flags().BoolVar(&opts.Clear, "clear", false, "remove the run's leaderboard score")
 	addLBSyncFlags(cmd, &opts.lbSyncOptions)
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the updated run as one JSON object (with --sync: what was recorded and what was not)")
 	return cmd
 }
 

@@ -18,6 +18,7 @@ type lbSyncOptions struct {
 	Sync        bool
 	Competition string
 	From        string
+	JSON        bool
 }
 
 func addLBSyncFlags(cmd *cobra.Command, o *lbSyncOptions) {
@@ -25,6 +26,7 @@ func addLBSyncFlags(cmd *cobra.Command, o *lbSyncOptions) {
 	f.BoolVar(&o.Sync, "sync", false, "record the scores of your Kaggle submissions (kaggle competitions submissions C --csv)")
 	f.StringVar(&o.Competition, "competition", "", "with --sync: the competition to ask the Kaggle CLI about")
 	f.StringVar(&o.From, "from", "", "with --sync: read a saved listing (the CLI's --csv output) instead of running the CLI")
+	f.BoolVar(&o.JSON, "json", false, "print the updated run as one JSON object; with --sync, what was recorded and what was not")
 }
 
 // submissionRun resolves `kxrun lb FILE.csv`: an existing file is looked
@@ -74,7 +76,7 @@ func runLBSync(ctx context.Context, opts *lbOptions) error {
 	} else {
 		cli, err := submit.FindCLI()
 		if err != nil {
-			return withHint(err, submit.InstallHint+"; or save the listing elsewhere and pass it with --from")
+			return &hinted{err: err, hint: submit.InstallHint + "; or save the listing elsewhere and pass it with --from"}
 		}
 		if data, err = cli.Listing(ctx, opts.Competition); err != nil {
 			return err

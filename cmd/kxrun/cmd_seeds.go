@@ -21,7 +21,7 @@ type seedsOptions struct {
 	NSeeds   int
 	TargetSE float64
 	JSON     bool
-	Adaptive bool
+	adaptiveFlags
 }
 
 func newSeedsCmd(g *globals) *cobra.Command {
@@ -34,8 +34,10 @@ logged like every run, then prints each seed's CV mean and std, the mean and
 the sample standard deviation (ddof 1) of the seeds' CV means, their range,
 a warning when that std is above the plan's seed_std_warn, and how many
 seeds to average for the standard error of a seed-averaged score to fall
-under --target-se (default: the plan's min_gain / 2.8, the standard error
-at which a gain of min_gain is detected with 80% power at alpha 0.05).
+under --target-se (default: min_gain / 2.8, the standard error at which a
+gain of min_gain is detected with 80% power at alpha 0.05; min_gain is the
+plan's, or without one 0.001 for a maximised score in [0, 1] and 0.5% of
+the mean score for a loss or an error).
 
 Seeds: the plan's (at least 2), the ones given with --seeds, or --n-seeds N:
 the plan's seeds first, then a fixed pseudo-random sequence of seeds in
@@ -43,7 +45,8 @@ the plan's seeds first, then a fixed pseudo-random sequence of seeds in
 --adaptive it starts with the plan's adaptive min_seeds seeds of that
 sequence and adds seeds, as many as the spread so far says are needed,
 until the standard error of the seed-averaged score is at or below
---target-se or max_seeds have run.
+--target-se or max_seeds have run; --deadline 07:00 or --budget 3h starts
+no seed that the durations so far say cannot end in time.
 
 Writes reports/<date>_<plan>_seeds.md (<date>_<plan>_minus_<group>_seeds.md,
 ..._plus_<group>_seeds.md or ..._base_seeds.md for another variant) with a
@@ -79,6 +82,8 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 	fl.IntVar(&opts.NSeeds, "n-seeds", 0, "run N seeds: the plan's first, then a fixed sequence")
 	fl.Float64Var(&opts.TargetSE, "target-se", 0, "standard error to aim at when advising a number of seeds (default min_gain/2.8)")
 	fl.BoolVar(&opts.Adaptive, "adaptive", false, "add seeds until the standard error is at most --target-se or the plan's adaptive max_seeds is reached")
+	fl.StringVar(&opts.Deadline, "deadline", "", "with --adaptive: start no seed that cannot end by then, e.g. 07:00 (the next one) or \"2026-12-04 07:00\"")
+	fl.DurationVar(&opts.Budget, "budget", 0, "with --adaptive: start no seed that cannot end within this time from now, e.g. 3h")
 	fl.BoolVar(&opts.JSON, "json", false, "print the summary as one JSON object on stdout (run lines go to stderr)")
 	opts.sweepFlags.bind(cmd)
 	return cmd
@@ -86,6 +91,10 @@ Exit status: 0 all runs ok, 1 some run failed, 2 bad plan or usage,
 
 func runSeeds(ctx context.Context, opts *seedsOptions) error {
 	p, err := loadPlan(opts.PlanPath, opts.stderr)
+	if err != nil {
+		return err
+	}
+	deadline, err := opts.adaptiveFlags.deadline(time.Now())
 	if err != nil {
 		return err
 	}
@@ -115,9 +124,9 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 	var runErr error
 	if opts.Adaptive {
 		a := p.AdaptiveSettings()
-		fmt.Fprintf(progress, "kxrun: %s: variant %s, %d to %d seeds until the standard error is at most the target, %d at a time, logging to %s\n",
-			p.Name, opts.Variant, a.MinSeeds, a.MaxSeeds, sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
-		sum, runErr = study.AdaptiveSeedStudy(ctx, sw.opts, opts.Variant, opts.TargetSE)
+		fmt.Fprintf(progress, "kxrun: %s: variant %s, %d to %d seeds until the standard error is at most the target, %d at a time%s, logging to %s\n",
+			p.Name, opts.Variant, a.MinSeeds, a.MaxSeeds, sw.opts.Jobs, untilText(deadline), displayPath(sw.opts.Tracker.Dir))
+		sum, runErr = study.AdaptiveSeedStudy(ctx, sw.opts, opts.Variant, opts.TargetSE, deadline)
 	} else {
 		fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
 			p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
