@@ -132,10 +132,7 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 	used := seeds[:len(finished)]
 	sum := SummarizeSeeds(p, variant, used, finished, targetSE)
 	sum.Adaptive = ad
-	sum.Started = start
-	sum.DurationS = time.Since(start).Seconds()
-	sum.Interrupted = IsInterrupted(err)
-	sum.Tracker = opts.Tracker.Dir
+	sum.ended(start, err, opts.Tracker.Dir)
 	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, SeedReportKind(p, variant), func(png, svg string) error {
 		return plots.SeedScores(seedsFigure(sum), png, svg)
 	})

@@ -106,14 +106,10 @@ type SeedRun struct {
 // SeedSummary is what `kxrun seeds` reports: how much the seed alone moves
 // one variant's CV score.
 type SeedSummary struct {
-	Plan        string    `json:"plan"`
-	PlanFile    string    `json:"plan_file"`
-	Competition string    `json:"competition,omitempty"`
-	Metric      string    `json:"metric"`
-	Direction   string    `json:"direction"`
-	Variant     string    `json:"variant"`
-	Seeds       []int64   `json:"seeds"`
-	Runs        []SeedRun `json:"runs"` // in seed order; runs that never started are left out
+	PlanInfo
+	Variant string    `json:"variant"`
+	Seeds   []int64   `json:"seeds"`
+	Runs    []SeedRun `json:"runs"` // in seed order; runs that never started are left out
 	// Over the ok runs' CV means, in seed order.
 	Mean  *float64 `json:"mean_of_means"`
 	Std   *float64 `json:"std_of_means"` // sample std (ddof 1); null with fewer than 2
@@ -132,16 +128,8 @@ type SeedSummary struct {
 	MinGainFrom string  `json:"min_gain_from"`
 	TargetSE    float64 `json:"target_se"`
 	SeedsNeeded *int    `json:"seeds_needed"`
-	SweepCounts
-	Started     time.Time `json:"started"`
-	DurationS   float64   `json:"duration_s"`
-	Interrupted bool      `json:"interrupted"`
-	Tracker     string    `json:"tracker"`
-	Report      string    `json:"report,omitempty"`
-	// Plot is the seed-scores figure beside the report; null when none
-	// was drawn, and PlotNote says why.
-	Plot     *PlotFiles `json:"plot"`
-	PlotNote string     `json:"plot_note,omitempty"`
+	// SweepOutput's Plot is the seed-scores figure beside the report.
+	SweepOutput
 	// Adaptive is set by AdaptiveSeedStudy.
 	Adaptive *SeedsAdaptive `json:"adaptive,omitempty"`
 
@@ -164,10 +152,7 @@ func SeedStudy(ctx context.Context, opts Options, variant string, seeds []int64,
 	start := time.Now()
 	finished, err := runSweep(ctx, opts, runs)
 	sum := SummarizeSeeds(opts.Plan, variant, seeds, finished, targetSE)
-	sum.Started = start
-	sum.DurationS = time.Since(start).Seconds()
-	sum.Interrupted = IsInterrupted(err)
-	sum.Tracker = opts.Tracker.Dir
+	sum.ended(start, err, opts.Tracker.Dir)
 	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, opts.Plan.Name, PartialKind(SeedReportKind(opts.Plan, variant), sum.Interrupted), func(png, svg string) error {
 		return plots.SeedScores(seedsFigure(sum), png, svg)
 	})
@@ -199,9 +184,8 @@ func variantSlug(v plan.Variant) string {
 // seed order, nil for runs that never started).
 func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Finished, targetSE float64) *SeedSummary {
 	sum := &SeedSummary{
-		Plan: p.Name, PlanFile: p.Path, Competition: p.Competition, Metric: p.Metric,
-		Direction: string(p.Direction), Variant: variant, Seeds: seeds,
-		Runs: []SeedRun{}, SweepCounts: SweepCounts{Failures: []Failure{}}, SeedStdWarn: p.SeedStdWarn,
+		PlanInfo: planInfo(p), Variant: variant, Seeds: seeds,
+		Runs: []SeedRun{}, SweepOutput: SweepOutput{SweepInfo: newSweepInfo()}, SeedStdWarn: p.SeedStdWarn,
 		Finished: finished,
 	}
 	var means []float64
