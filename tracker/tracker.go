@@ -146,6 +146,13 @@ func (t *Tracker) ReportsDir() string { return t.path(reportsDir) }
 // CSVPath is the path of runs.csv.
 func (t *Tracker) CSVPath() string { return t.path(csvName) }
 
+// SweepPaths are what a sweep's runs are logged in: runs.csv, and the
+// details and configs directories (with a trailing separator).
+func (t *Tracker) SweepPaths() []string {
+	sep := string(filepath.Separator)
+	return []string{t.CSVPath(), t.path(detailsDir) + sep, t.path(configsDir) + sep}
+}
+
 // ArtifactFile is an array to keep with a run.
 type ArtifactFile struct {
 	Kind   string // "oof" or "test"

@@ -185,7 +185,7 @@ func loggedPaths(tr *tracker.Tracker, fresh int) []string {
 	if fresh == 0 {
 		return nil
 	}
-	return []string{tr.CSVPath(), filepath.Join(tr.Dir, "details") + string(filepath.Separator)}
+	return tr.SweepPaths()
 }
 
 // printSaved lists the files a command wrote, so users know where to look.
