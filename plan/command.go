@@ -369,21 +369,34 @@ func (l *shellLexer) nested(i int, top frame) int {
 		l.depth[len(l.depth)-1]++
 	case c == ')' && top == fArith:
 		return l.closeArith(i)
-	case l.at(i, "$(("):
-		l.push(fArith)
-		return i + 3
-	case l.at(i, "$("):
-		l.push(fCmdSub)
-		return i + 2
-	case l.at(i, "${"):
-		l.push(fParam)
-		return i + 2
-	case c == '`':
-		l.push(fBackquote)
 	case c == '{':
 		return l.brace(i, ctxDouble)
+	default:
+		if end, ok := l.expansion(i); ok {
+			return end
+		}
 	}
 	return i + 1
+}
+
+// expansion opens the $((...)), $(...), ${...} or `...` that starts at
+// s[i], if one does, and returns the index after its opening.
+func (l *shellLexer) expansion(i int) (int, bool) {
+	switch {
+	case l.at(i, "$(("):
+		l.push(fArith)
+		return i + 3, true
+	case l.at(i, "$("):
+		l.push(fCmdSub)
+		return i + 2, true
+	case l.at(i, "${"):
+		l.push(fParam)
+		return i + 2, true
+	case l.s[i] == '`':
+		l.push(fBackquote)
+		return i + 1, true
+	}
+	return i, false
 }
 
 // closeArith handles ')' inside $((...)): it closes an inner parenthesis,
@@ -412,8 +425,6 @@ func (l *shellLexer) unquoted(i int, top frame) int {
 		l.push(fSingle)
 	case c == '"':
 		l.push(fDouble)
-	case c == '`':
-		l.push(fBackquote)
 	case c == '#' && wordStart:
 		l.push(fComment)
 	case l.at(i, "$'"):
@@ -421,19 +432,10 @@ func (l *shellLexer) unquoted(i int, top frame) int {
 		l.confused = true
 		l.push(fSingle)
 		return i + 2
-	case l.at(i, "$(("):
-		l.push(fArith)
-		return i + 3
 	case l.at(i, "(("):
 		// (( is arithmetic in bash and two subshells in dash: treat it as
 		// the riskier one.
 		l.push(fArith)
-		return i + 2
-	case l.at(i, "$("):
-		l.push(fCmdSub)
-		return i + 2
-	case l.at(i, "${"):
-		l.push(fParam)
 		return i + 2
 	case c == '(':
 		l.push(fSub)
@@ -451,6 +453,10 @@ func (l *shellLexer) unquoted(i int, top frame) int {
 		return i + 4
 	case c == '{':
 		return l.brace(i, ctxPlain)
+	default:
+		if end, ok := l.expansion(i); ok {
+			return end
+		}
 	}
 	return i + 1
 }
