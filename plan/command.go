@@ -235,197 +235,228 @@ const (
 // inside parentheses, quotes inside ${...}) it stops trusting its own view
 // of the script and marks every later placeholder unsafe, so a wrong guess
 // can only refuse a command, never let a value escape its quotes.
+//
+// The grammar it follows, one frame per level of nesting:
+//
+//	unquoted (script, ( ), $( )):  \x  '...'  "..."  `...`  #comment
+//	                               $'...'  $(( ))  (( ))  $( )  ${ }  ( )
+//	                               <<here-doc  case  {placeholder}
+//	'...':                         up to the next ', nothing escapes
+//	"...", ${ }, $(( )):           \x  "..."  $(( ))  $( )  ${ }  `...`
+//	                               {placeholder}; ' is unsafe outside "..."
+//	`...`:                         \x, up to the next `
+//	#comment:                      up to the end of the line
 func shellPlaceholders(s string) []placeholder {
-	var out []placeholder
-	stack := []frame{fTop}
-	depth := []int{0} // open parentheses inside each fArith frame
-	unsafeFrames := 0 // fParam, fArith and fBackquote frames on the stack
-	confused := false
-	isUnsafe := func(f frame) bool { return f == fParam || f == fArith || f == fBackquote }
-	push := func(f frame) {
-		stack = append(stack, f)
-		depth = append(depth, 0)
-		if isUnsafe(f) {
-			unsafeFrames++
-		}
-	}
-	pop := func() {
-		if len(stack) > 1 {
-			if isUnsafe(stack[len(stack)-1]) {
-				unsafeFrames--
-			}
-			stack = stack[:len(stack)-1]
-			depth = depth[:len(depth)-1]
-		}
-	}
-	inUnsafe := func() bool { return unsafeFrames > 0 || confused }
-	// placeholderAt records a placeholder at s[i] if there is one.
-	placeholderAt := func(i int, ctx quoteCtx) (int, bool) {
-		ph, ok := matchPlaceholder(s, i)
-		if !ok {
-			return i, false
-		}
-		if inUnsafe() {
-			ctx = ctxUnsafe
-		}
-		ph.ctx = ctx
-		out = append(out, ph)
-		return ph.end, true
-	}
-	at := func(i int, prefix string) bool { return strings.HasPrefix(s[i:], prefix) }
-
+	l := &shellLexer{s: s, stack: []frame{fTop}, depth: []int{0}}
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch top := stack[len(stack)-1]; top {
+		switch top := l.top(); top {
 		case fSingle:
-			switch c {
-			case '\'':
-				pop()
-				i++
-			case '{':
-				if end, ok := placeholderAt(i, ctxSingle); ok {
-					i = end
-				} else {
-					i++
-				}
-			default:
-				i++
-			}
+			i = l.single(i)
 		case fComment:
-			if c == '\n' {
-				pop()
-			}
-			i++
+			i = l.comment(i)
 		case fBackquote:
-			switch c {
-			case '\\':
-				i += 2
-			case '`':
-				pop()
-				i++
-			case '{':
-				if end, ok := placeholderAt(i, ctxUnsafe); ok {
-					i = end
-				} else {
-					i++
-				}
-			default:
-				i++
-			}
+			i = l.backquote(i)
 		case fDouble, fParam, fArith:
-			switch {
-			case c == '\\':
-				i += 2
-			case c == '"' && top == fDouble:
-				pop()
-				i++
-			case c == '"':
-				push(fDouble)
-				i++
-			case c == '\'' && top != fDouble:
-				// Shells disagree on quotes inside ${...}; see above.
-				confused = true
-				i++
-			case c == '}' && top == fParam:
-				pop()
-				i++
-			case c == '(' && top == fArith:
-				depth[len(depth)-1]++
-				i++
-			case c == ')' && top == fArith:
-				if depth[len(depth)-1] > 0 {
-					depth[len(depth)-1]--
-					i++
-				} else {
-					if !at(i, "))") {
-						confused = true
-					}
-					pop()
-					i += 2
-				}
-			case at(i, "$(("):
-				push(fArith)
-				i += 3
-			case at(i, "$("):
-				push(fCmdSub)
-				i += 2
-			case at(i, "${"):
-				push(fParam)
-				i += 2
-			case c == '`':
-				push(fBackquote)
-				i++
-			case c == '{':
-				if end, ok := placeholderAt(i, ctxDouble); ok {
-					i = end
-				} else {
-					i++
-				}
-			default:
-				i++
-			}
-		default: // fTop, fSub, fCmdSub: unquoted shell text
-			wordStart := i == 0 || strings.IndexByte(" \t\n;&|()<>", s[i-1]) >= 0
-			switch {
-			case c == '\\':
-				i += 2
-			case c == '\'':
-				push(fSingle)
-				i++
-			case c == '"':
-				push(fDouble)
-				i++
-			case c == '`':
-				push(fBackquote)
-				i++
-			case c == '#' && wordStart:
-				push(fComment)
-				i++
-			case at(i, "$'"):
-				// ANSI-C quoting in bash, plain '...' in other shells.
-				confused = true
-				push(fSingle)
-				i += 2
-			case at(i, "$(("), at(i, "(("):
-				// (( is arithmetic in bash and two subshells in dash:
-				// treat it as the riskier one.
-				push(fArith)
-				if c == '$' {
-					i++
-				}
-				i += 2
-			case at(i, "$("):
-				push(fCmdSub)
-				i += 2
-			case at(i, "${"):
-				push(fParam)
-				i += 2
-			case c == '(':
-				push(fSub)
-				i++
-			case c == ')':
-				if top != fTop {
-					pop()
-				}
-				i++
-			case at(i, "<<"):
-				// Here-document bodies have quoting rules of their own.
-				confused = true
-				i += 2
-			case top != fTop && wordStart && at(i, "case") && i+4 < len(s) && strings.IndexByte(" \t\n", s[i+4]) >= 0:
-				// Patterns like "a)" would close the parenthesis early.
-				confused = true
-				i += 4
-			case c == '{':
-				if end, ok := placeholderAt(i, ctxPlain); ok {
-					i = end
-				} else {
-					i++
-				}
-			default:
-				i++
-			}
+			i = l.nested(i, top)
+		default: // fTop, fSub, fCmdSub
+			i = l.unquoted(i, top)
 		}
 	}
-	return out
+	return l.out
+}
+
+// shellLexer is the state of shellPlaceholders: each step method reads the
+// script from s[i] in the frame on top of the stack and returns where the
+// next step starts.
+type shellLexer struct {
+	s            string
+	out          []placeholder
+	stack        []frame
+	depth        []int // open parentheses inside each fArith frame
+	unsafeFrames int   // fParam, fArith and fBackquote frames on the stack
+	confused     bool  // the lexer no longer trusts its view of the script
+}
+
+func isUnsafeFrame(f frame) bool { return f == fParam || f == fArith || f == fBackquote }
+
+func (l *shellLexer) top() frame { return l.stack[len(l.stack)-1] }
+
+func (l *shellLexer) push(f frame) {
+	l.stack = append(l.stack, f)
+	l.depth = append(l.depth, 0)
+	if isUnsafeFrame(f) {
+		l.unsafeFrames++
+	}
+}
+
+func (l *shellLexer) pop() {
+	if len(l.stack) > 1 {
+		if isUnsafeFrame(l.top()) {
+			l.unsafeFrames--
+		}
+		l.stack = l.stack[:len(l.stack)-1]
+		l.depth = l.depth[:len(l.depth)-1]
+	}
+}
+
+func (l *shellLexer) at(i int, prefix string) bool { return strings.HasPrefix(l.s[i:], prefix) }
+
+// brace handles s[i] == '{': it records a placeholder there in context ctx
+// (or ctxUnsafe inside an unsafe frame or once confused) and returns the
+// index after it, or i+1 if the brace starts no placeholder.
+func (l *shellLexer) brace(i int, ctx quoteCtx) int {
+	ph, ok := matchPlaceholder(l.s, i)
+	if !ok {
+		return i + 1
+	}
+	if l.unsafeFrames > 0 || l.confused {
+		ctx = ctxUnsafe
+	}
+	ph.ctx = ctx
+	l.out = append(l.out, ph)
+	return ph.end
+}
+
+// single steps inside '...'.
+func (l *shellLexer) single(i int) int {
+	switch l.s[i] {
+	case '\'':
+		l.pop()
+	case '{':
+		return l.brace(i, ctxSingle)
+	}
+	return i + 1
+}
+
+// comment steps inside a # comment.
+func (l *shellLexer) comment(i int) int {
+	if l.s[i] == '\n' {
+		l.pop()
+	}
+	return i + 1
+}
+
+// backquote steps inside `...`.
+func (l *shellLexer) backquote(i int) int {
+	switch l.s[i] {
+	case '\\':
+		return i + 2
+	case '`':
+		l.pop()
+	case '{':
+		return l.brace(i, ctxUnsafe)
+	}
+	return i + 1
+}
+
+// nested steps inside "...", ${...} or $((...)), which share their escapes
+// and expansions.
+func (l *shellLexer) nested(i int, top frame) int {
+	c := l.s[i]
+	switch {
+	case c == '\\':
+		return i + 2
+	case c == '"' && top == fDouble:
+		l.pop()
+	case c == '"':
+		l.push(fDouble)
+	case c == '\'' && top != fDouble:
+		// Shells disagree on quotes inside ${...}; see shellPlaceholders.
+		l.confused = true
+	case c == '}' && top == fParam:
+		l.pop()
+	case c == '(' && top == fArith:
+		l.depth[len(l.depth)-1]++
+	case c == ')' && top == fArith:
+		return l.closeArith(i)
+	case c == '{':
+		return l.brace(i, ctxDouble)
+	default:
+		if end, ok := l.expansion(i); ok {
+			return end
+		}
+	}
+	return i + 1
+}
+
+// expansion opens the $((...)), $(...), ${...} or `...` that starts at
+// s[i], if one does, and returns the index after its opening.
+func (l *shellLexer) expansion(i int) (int, bool) {
+	switch {
+	case l.at(i, "$(("):
+		l.push(fArith)
+		return i + 3, true
+	case l.at(i, "$("):
+		l.push(fCmdSub)
+		return i + 2, true
+	case l.at(i, "${"):
+		l.push(fParam)
+		return i + 2, true
+	case l.s[i] == '`':
+		l.push(fBackquote)
+		return i + 1, true
+	}
+	return i, false
+}
+
+// closeArith handles ')' inside $((...)): it closes an inner parenthesis,
+// or else the arithmetic, which must end in "))".
+func (l *shellLexer) closeArith(i int) int {
+	if d := &l.depth[len(l.depth)-1]; *d > 0 {
+		*d--
+		return i + 1
+	}
+	if !l.at(i, "))") {
+		l.confused = true
+	}
+	l.pop()
+	return i + 2
+}
+
+// unquoted steps through unquoted shell text: the script itself, a ( )
+// subshell or a $( ) command substitution.
+func (l *shellLexer) unquoted(i int, top frame) int {
+	s, c := l.s, l.s[i]
+	wordStart := i == 0 || strings.IndexByte(" \t\n;&|()<>", s[i-1]) >= 0
+	switch {
+	case c == '\\':
+		return i + 2
+	case c == '\'':
+		l.push(fSingle)
+	case c == '"':
+		l.push(fDouble)
+	case c == '#' && wordStart:
+		l.push(fComment)
+	case l.at(i, "$'"):
+		// ANSI-C quoting in bash, plain '...' in other shells.
+		l.confused = true
+		l.push(fSingle)
+		return i + 2
+	case l.at(i, "(("):
+		// (( is arithmetic in bash and two subshells in dash: treat it as
+		// the riskier one.
+		l.push(fArith)
+		return i + 2
+	case c == '(':
+		l.push(fSub)
+	case c == ')':
+		if top != fTop {
+			l.pop()
+		}
+	case l.at(i, "<<"):
+		// Here-document bodies have quoting rules of their own.
+		l.confused = true
+		return i + 2
+	case top != fTop && wordStart && l.at(i, "case") && i+4 < len(s) && strings.IndexByte(" \t\n", s[i+4]) >= 0:
+		// Patterns like "a)" would close the parenthesis early.
+		l.confused = true
+		return i + 4
+	case c == '{':
+		return l.brace(i, ctxPlain)
+	default:
+		if end, ok := l.expansion(i); ok {
+			return end
+		}
+	}
+	return i + 1
 }
