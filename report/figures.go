@@ -57,7 +57,7 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, tr *tracker.Tracker, base s
 	results := make([]drawn, len(figures))
 	var wg sync.WaitGroup
 	for i, f := range figures {
-		png, svg := tr.FigurePaths(base, f.suffix)
+		png, svg := tr.FigurePaths(base + "_" + f.suffix)
 		results[i] = drawn{png: png, svg: svg}
 		wg.Go(func() {
 			key := f.key()

@@ -6,9 +6,8 @@ import (
 )
 
 // FigurePaths are the two files of a report figure:
-// reports/<base>_<suffix>.png and reports/<base>_<suffix>.svg.
-func (t *Tracker) FigurePaths(base, suffix string) (png, svg string) {
-	name := base + "_" + suffix
+// reports/<name>.png and reports/<name>.svg.
+func (t *Tracker) FigurePaths(name string) (png, svg string) {
 	return t.path(reportsDir, name+".png"), t.path(reportsDir, name+".svg")
 }
 
