@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -277,7 +276,7 @@ func (in *Input) Log(tr *tracker.Tracker, name, method string, res *Result) (*tr
 		vals  []float64
 		shape []int
 	}{{"oof", res.OOF, oofShape}, {"test", res.Test, in.TestShape}} {
-		path := filepath.Join(st.Dir, a.kind+".npy")
+		path := st.File(a.kind + ".npy")
 		if err := npyfile.WriteFloat64(path, a.vals, a.shape); err != nil {
 			return nil, err
 		}
