@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ func Load(tr *tracker.Tracker, rows []tracker.Row, metricName string) (*Input, e
 		}
 	}
 	in.TestShape = testShape
-	y, _, err := npyfile.ReadFloat64(filepath.Join(tr.Dir, in.target.Path), maxElems)
+	y, _, err := npyfile.ReadFloat64(tr.Resolve(in.target.Path), maxElems)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +157,7 @@ func Load(tr *tracker.Tracker, rows []tracker.Row, metricName string) (*Input, e
 			}
 		}
 		if shared {
-			vals, _, err := npyfile.ReadFloat64(filepath.Join(tr.Dir, f.Path), maxElems)
+			vals, _, err := npyfile.ReadFloat64(tr.Resolve(f.Path), maxElems)
 			if err != nil {
 				return nil, err
 			}
@@ -188,7 +187,7 @@ func shapeText(s []int) string {
 
 // readFinite reads a member's array, refusing NaN and infinities.
 func readFinite(tr *tracker.Tracker, m *Member, kind string, cols int) ([]float64, error) {
-	vals, _, err := npyfile.ReadFloat64(filepath.Join(tr.Dir, m.Record.Artifacts[kind].Path), maxElems)
+	vals, _, err := npyfile.ReadFloat64(tr.Resolve(m.Record.Artifacts[kind].Path), maxElems)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +276,7 @@ func (in *Input) Log(tr *tracker.Tracker, name, method string, res *Result) (*tr
 		vals  []float64
 		shape []int
 	}{{"oof", res.OOF, oofShape}, {"test", res.Test, in.TestShape}} {
-		path := filepath.Join(st.Dir, a.kind+".npy")
+		path := st.File(a.kind + ".npy")
 		if err := npyfile.WriteFloat64(path, a.vals, a.shape); err != nil {
 			return nil, err
 		}
@@ -291,7 +290,7 @@ func (in *Input) Log(tr *tracker.Tracker, name, method string, res *Result) (*tr
 		if a == nil {
 			continue
 		}
-		files.Artifacts = append(files.Artifacts, tracker.ArtifactFile{Kind: kind, Path: filepath.Join(tr.Dir, a.Path), Source: a.Source,
+		files.Artifacts = append(files.Artifacts, tracker.ArtifactFile{Kind: kind, Path: tr.Resolve(a.Path), Source: a.Source,
 			Info: npyfile.Info{Descr: a.Descr, Dtype: a.Dtype, Shape: a.Shape, FortranOrder: a.FortranOrder, Size: a.Bytes, SHA256: a.SHA256}})
 	}
 	if _, err := tr.Commit(rec, files); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,7 +70,7 @@ type Comparison struct {
 
 // Compare compares two runs (A first). Runs scored in opposite directions
 // are an error: "better" would mean opposite things.
-func Compare(ra, rb tracker.Row, a, b *tracker.Record, trackerDir string) (*Comparison, error) {
+func Compare(ra, rb tracker.Row, a, b *tracker.Record, tr *tracker.Tracker) (*Comparison, error) {
 	if ra.Direction != rb.Direction {
 		return nil, fmt.Errorf("%s is %s but %s is %s: %w", ra.RunID, ra.Direction, rb.RunID, rb.Direction, errors.New("their scores cannot be compared"))
 	}
@@ -129,7 +128,7 @@ func Compare(ra, rb tracker.Row, a, b *tracker.Record, trackerDir string) (*Comp
 		}
 		c.ParamsChanged = append(c.ParamsChanged, ch)
 	}
-	c.OOFCorrelation, c.OOFNote = oofCorrelation(a, b, trackerDir)
+	c.OOFCorrelation, c.OOFNote = oofCorrelation(a, b, tr)
 	return c, nil
 }
 
@@ -146,7 +145,7 @@ func set(xs []string) map[string]bool {
 	return m
 }
 
-func oofCorrelation(a, b *tracker.Record, dir string) (*float64, string) {
+func oofCorrelation(a, b *tracker.Record, tr *tracker.Tracker) (*float64, string) {
 	oa, ob := a.Artifacts["oof"], b.Artifacts["oof"]
 	if oa == nil || ob == nil {
 		return nil, "OOF correlation needs OOF predictions for both runs"
@@ -161,9 +160,9 @@ func oofCorrelation(a, b *tracker.Record, dir string) (*float64, string) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		xb, _, errB = npyfile.ReadFloat64(filepath.Join(dir, ob.Path), maxOOFElems)
+		xb, _, errB = npyfile.ReadFloat64(tr.Resolve(ob.Path), maxOOFElems)
 	}()
-	xa, _, err := npyfile.ReadFloat64(filepath.Join(dir, oa.Path), maxOOFElems)
+	xa, _, err := npyfile.ReadFloat64(tr.Resolve(oa.Path), maxOOFElems)
 	<-done
 	if err == nil {
 		err = errB

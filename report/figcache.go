@@ -7,18 +7,18 @@ import (
 	"hash"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 
 	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 // Drawing the figures of a long history is the largest part of a report,
 // and most reports show the same figures as the last one (the same day,
 // no new ok run). A figure is drawn again only when what it shows, or the
-// program that draws it, changed: its key, a hash of both, is kept beside
-// its files.
+// program that draws it, changed: its key, a hash of both, is kept by the
+// tracker beside its files.
 
 // historyKey and lbKey identify the data of the two figures.
 func historyKey(points []plots.HistoryPoint, direction string) string {
@@ -65,15 +65,9 @@ var drawer = sync.OnceValue(func() string {
 	return exe + "\x00" + strconv.FormatInt(fi.Size(), 10) + "\x00" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
 })
 
-// keyPath is where the key of the figure drawn into png is kept.
-func keyPath(png string) string {
-	return filepath.Join(filepath.Dir(png), "."+filepath.Base(png)+".key")
-}
-
 // upToDate reports whether png and svg exist and were drawn for key.
-func upToDate(png, svg, key string) bool {
-	old, err := os.ReadFile(keyPath(png))
-	if err != nil || string(old) != key {
+func upToDate(tr *tracker.Tracker, png, svg, key string) bool {
+	if tr.FigureKey(png) != key {
 		return false
 	}
 	for _, p := range []string{png, svg} {
@@ -82,14 +76,4 @@ func upToDate(png, svg, key string) bool {
 		}
 	}
 	return true
-}
-
-// drawnFor records that png and svg now show key. A key that cannot be
-// written only means drawing again next time.
-func drawnFor(png, key string) {
-	path := keyPath(png)
-	tmp := path + ".tmp"
-	if os.WriteFile(tmp, []byte(key), 0o644) == nil {
-		os.Rename(tmp, path)
-	}
 }

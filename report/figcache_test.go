@@ -5,11 +5,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kxrun/kxrun/tracker"
 )
 
 // Figures are drawn again only when what they show changed.
 func TestFiguresAreRedrawnOnlyWhenTheirDataChanges(t *testing.T) {
-	dir := t.TempDir()
+	tr, err := tracker.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := tr.ReportsDir()
 	rows := sampleRows()
 	figures := func() {
 		t.Helper()
@@ -17,7 +23,7 @@ func TestFiguresAreRedrawnOnlyWhenTheirDataChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := RunsFigures(s, rows, dir, "summary"); err != nil {
+		if _, _, err := RunsFigures(s, rows, tr, "summary"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -40,6 +46,11 @@ func TestFiguresAreRedrawnOnlyWhenTheirDataChanges(t *testing.T) {
 	}
 
 	figures()
+	for _, p := range []string{".summary_cv_history.png.key", ".summary_cv_lb.png.key"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("the key of a drawn figure is not kept: %v", err)
+		}
+	}
 	mark()
 	figures() // nothing changed
 	if redrawn(history) || redrawn(lb) {

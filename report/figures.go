@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -14,10 +12,10 @@ import (
 )
 
 // RunsFigures draws the CV vs LB scatter and the CV history of the visible
-// ok runs into dir (file names start with base) and returns the markdown
+// ok runs into the tracker's reports (file names start with base) and returns the markdown
 // that embeds them, or says why one could not be drawn, and the files
 // written.
-func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, []string, error) {
+func RunsFigures(s *RunsSummary, rows []tracker.Row, tr *tracker.Tracker, base string) (string, []string, error) {
 	if s.Direction == "" {
 		return "\n## Figures\n\nNo figures: the runs mix maximize and minimize.\n", nil, nil
 	}
@@ -59,18 +57,17 @@ func RunsFigures(s *RunsSummary, rows []tracker.Row, dir, base string) (string, 
 	results := make([]drawn, len(figures))
 	var wg sync.WaitGroup
 	for i, f := range figures {
-		png := filepath.Join(dir, base+"_"+f.suffix+".png")
-		svg := filepath.Join(dir, base+"_"+f.suffix+".svg")
+		png, svg := tr.FigurePaths(base + "_" + f.suffix)
 		results[i] = drawn{png: png, svg: svg}
 		wg.Go(func() {
 			key := f.key()
-			if upToDate(png, svg, key) {
+			if upToDate(tr, png, svg, key) {
 				return
 			}
 			// The key goes once the figure is redrawn, or if it cannot be.
-			os.Remove(keyPath(png))
+			tr.ForgetFigureKey(png)
 			if results[i].err = f.draw(png, svg); results[i].err == nil {
-				drawnFor(png, key)
+				tr.SetFigureKey(png, key)
 			}
 		})
 	}

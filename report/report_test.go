@@ -176,9 +176,13 @@ func sampleRecords(t *testing.T, dir string) (*tracker.Record, *tracker.Record) 
 func TestCompareGolden(t *testing.T) {
 	dir := t.TempDir()
 	a, b := sampleRecords(t, dir)
+	tr, err := tracker.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ra := row(1, a.Name, *a.CVScore, *a.CVStd, f(0.79), "ok")
 	rb := row(2, b.Name, *b.CVScore, *b.CVStd, f(0.80), "ok")
-	c, err := Compare(ra, rb, a, b, dir)
+	c, err := Compare(ra, rb, a, b, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +194,7 @@ func TestCompareGolden(t *testing.T) {
 	golden(t, "compare.golden", out.Bytes())
 
 	rb.Direction = "minimize"
-	if _, err := Compare(ra, rb, a, b, dir); err == nil || !strings.Contains(err.Error(), "cannot be compared") {
+	if _, err := Compare(ra, rb, a, b, tr); err == nil || !strings.Contains(err.Error(), "cannot be compared") {
 		t.Errorf("mixed directions: %v", err)
 	}
 }

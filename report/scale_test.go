@@ -57,7 +57,10 @@ func history(n int) []tracker.Row {
 // both summaries, the table, the markdown recap and its two figures.
 func BenchmarkReport100k(b *testing.B) {
 	rows := history(100_000)
-	dir := b.TempDir()
+	tr, err := tracker.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -69,7 +72,7 @@ func BenchmarkReport100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		figures, _, err := RunsFigures(all, rows, dir, "summary")
+		figures, _, err := RunsFigures(all, rows, tr, "summary")
 		if err != nil {
 			b.Fatal(err)
 		}

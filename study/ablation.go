@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -552,8 +551,8 @@ func PartialKind(kind string, interrupted bool) string {
 // drawing is not an error: the note says why (not enough data, or the
 // files could not be written), for the report to tell.
 func writePlot(tr *tracker.Tracker, planName, kind string, draw func(png, svg string) error) (*PlotFiles, string) {
-	base := filepath.Join(tr.Dir, "reports", ReportName(planName, kind, time.Now()))
-	files := &PlotFiles{PNG: base + ".png", SVG: base + ".svg"}
+	files := &PlotFiles{}
+	files.PNG, files.SVG = tr.FigurePaths(ReportName(planName, kind, time.Now()))
 	err := draw(files.PNG, files.SVG)
 	var nd *plots.NotEnoughDataError
 	switch {

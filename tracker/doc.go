@@ -1,4 +1,8 @@
-// Package tracker owns everything kxrun keeps on disk.
+// Package tracker owns everything kxrun keeps on disk, and builds every
+// path into a tracker directory: other packages ask it for one
+// (CSVPath, DetailsPath, ConfigPath, SubmissionPath, FigurePaths,
+// Resolve for a recorded path) or have it write the file (Commit,
+// WriteReport, SaveSubmission, SetFigureKey).
 //
 // Layout of a tracker directory:
 //
@@ -10,7 +14,8 @@
 //	configs/<run name>.yaml       the resolved config of a run, a one-run plan
 //	                              (configs/<run name>.<run_id>.yaml when a run of
 //	                              that name with another config has the name)
-//	reports/                      markdown summaries
+//	reports/                      markdown summaries and their figures (.png, .svg;
+//	                              .<figure>.png.key: what a figure was drawn for)
 //	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
 //	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	sweeps/s<N>.json              what each sweep did (kxrun sweeps)

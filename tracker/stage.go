@@ -101,6 +101,10 @@ func (s *Staging) next() int {
 	return s.seq
 }
 
+// File is the path of a file named name in the staging area, for a
+// caller that writes a run's files itself before committing them.
+func (s *Staging) File(name string) string { return filepath.Join(s.Dir, name) }
+
 // NewLog creates the log file of a run, open for appending. It lives
 // outside the slot, so that the slot can be reused before the run is
 // committed.

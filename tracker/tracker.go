@@ -143,6 +143,9 @@ func (t *Tracker) path(parts ...string) string {
 // ReportsDir is where reports and figures go.
 func (t *Tracker) ReportsDir() string { return t.path(reportsDir) }
 
+// DetailsPath is the path of a run's details, details/<run_id>.json.
+func (t *Tracker) DetailsPath(runID string) string { return t.path(detailsDir, runID+".json") }
+
 // CSVPath is the path of runs.csv.
 func (t *Tracker) CSVPath() string { return t.path(csvName) }
 

@@ -66,7 +66,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 		d.Title += ", " + row.RunID
 	}
 	for i := 1; i < len(d.Runs); i++ {
-		c, err := report.Compare(*d.Runs[0], *d.Runs[i], recs[0], recs[i], s.tr.Dir)
+		c, err := report.Compare(*d.Runs[0], *d.Runs[i], recs[0], recs[i], s.tr)
 		if err != nil {
 			d.Error = err.Error()
 			s.render(w, "compare", "", d)
@@ -106,7 +106,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 				c = d.Pairs[j-1]
 			} else {
 				var err error
-				if c, err = report.Compare(*d.Runs[i], *d.Runs[j], recs[i], recs[j], s.tr.Dir); err != nil {
+				if c, err = report.Compare(*d.Runs[i], *d.Runs[j], recs[i], recs[j], s.tr); err != nil {
 					continue
 				}
 			}

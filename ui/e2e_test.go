@@ -343,7 +343,7 @@ func TestBrowser(t *testing.T) {
 		// The runs come in the table's order, newest first.
 		recA, _ := tr.Details("run_003")
 		recB, _ := tr.Details("run_001")
-		c, err := report.Compare(rows[2], rows[0], recA, recB, tr.Dir)
+		c, err := report.Compare(rows[2], rows[0], recA, recB, tr)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -288,7 +288,7 @@ func TestComparePage(t *testing.T) {
 	b, _ := tracker.Find(rows, "manual_2")
 	ra, _ := tr.Details(rows[a].RunID)
 	rb, _ := tr.Details(rows[b].RunID)
-	c, err := report.Compare(rows[a], rows[b], ra, rb, tr.Dir)
+	c, err := report.Compare(rows[a], rows[b], ra, rb, tr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +68,9 @@ var corr string
 // the arrays': reading both, then the Pearson correlation.
 func compareOp(a, b string) func() error {
 	run := func(id, path string) (tracker.Row, *tracker.Record) {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs // a recorded path the tracker resolves to itself
+		}
 		info, err := npyfile.Inspect(path) // the shape the record holds
 		if err != nil {
 			fail(err.Error())
@@ -79,8 +83,8 @@ func compareOp(a, b string) func() error {
 	ra, reca := run("run_001", a)
 	rb, recb := run("run_002", b)
 	return func() error {
-		// Joined to an empty tracker directory, the paths stay as given.
-		c, err := report.Compare(ra, rb, reca, recb, "")
+		// Absolute, the paths need no tracker directory.
+		c, err := report.Compare(ra, rb, reca, recb, &tracker.Tracker{})
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func runCompare(ctx context.Context, opts *compareOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := report.Compare(ra, rb, a, b, tr.Dir)
+	c, err := report.Compare(ra, rb, a, b, tr)
 	if err != nil {
 		return usagef("compare runs scored in the same direction", "%v", err)
 	}

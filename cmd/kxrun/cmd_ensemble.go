@@ -115,8 +115,8 @@ func runEnsemble(ctx context.Context, opts *ensembleOptions) error {
 	}
 	report.EnsembleText(opts.stdout, rec, styleFor(opts.stdout))
 	fmt.Fprintf(opts.stdout, "logged %s %s (CV %s: the honest fold scores)\n", rec.RunID, rec.Name, fmtOpt(rec.CVScore))
-	printSaved(opts.stdout, tr.CSVPath(), tr.Dir+"/details/"+rec.RunID+".json",
-		tr.Dir+"/"+rec.Artifacts["oof"].Path, tr.Dir+"/"+rec.Artifacts["test"].Path)
+	printSaved(opts.stdout, tr.CSVPath(), tr.DetailsPath(rec.RunID),
+		tr.Resolve(rec.Artifacts["oof"].Path), tr.Resolve(rec.Artifacts["test"].Path))
 	return nil
 }
 

@@ -106,10 +106,10 @@ func runLog(ctx context.Context, opts *logOptions) error {
 		line += " (the first ok run: the baseline)"
 	}
 	fmt.Fprintln(opts.stdout, line)
-	saved := []string{tr.CSVPath(), tr.Dir + "/details/" + rec.RunID + ".json"}
+	saved := []string{tr.CSVPath(), tr.DetailsPath(rec.RunID)}
 	for _, kind := range []string{"oof", "test"} {
 		if a := rec.Artifacts[kind]; a != nil {
-			saved = append(saved, tr.Dir+"/"+a.Path)
+			saved = append(saved, tr.Resolve(a.Path))
 		}
 	}
 	printSaved(opts.stdout, saved...)

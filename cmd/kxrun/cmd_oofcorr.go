@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -76,8 +75,7 @@ func runOOFCorr(ctx context.Context, opts *oofCorrOptions) error {
 	var saved []string
 	for i, m := range [][][]*float64{c.Pearson, c.Spearman} {
 		kind := []string{"pearson", "spearman"}[i]
-		png := filepath.Join(tr.ReportsDir(), base+"_"+kind+".png")
-		svg := filepath.Join(tr.ReportsDir(), base+"_"+kind+".svg")
+		png, svg := tr.FigurePaths(base + "_" + kind)
 		title := []string{"Pearson", "Spearman"}[i] + " correlation of OOF predictions"
 		err := plots.OOFCorrelation(labels, report.CorrMatrix(m), title, png, svg)
 		var nd *plots.NotEnoughDataError

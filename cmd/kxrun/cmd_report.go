@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -59,83 +56,34 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := opts.runFilter.validate(); err != nil {
 		return err
 	}
-	gc := holdGC()
-	defer gc.release()
-	tr, rows, err := openRuns(opts.Dir, opts.stderr)
-	if err != nil {
-		return err
-	}
-	gc.limit()
-	baseline, err := tr.BaselineID()
-	if err != nil {
-		return err
-	}
-	// The two summaries, a pass over every row each, are made at once.
-	var sum *report.RunsSummary
-	var sumErr error
-	summarized := make(chan struct{})
-	go func() {
-		defer close(summarized)
+	// A status asked for is shown, even failed or cancelled.
+	showAll := opts.All || opts.Status != "" && opts.Status != "ok"
+	sum, err := report.Summarize(report.SummaryOptions{
+		Load:  func() (*tracker.Tracker, []tracker.Row, error) { return openRuns(opts.Dir, opts.stderr) },
+		Shown: func(rows []tracker.Row) []tracker.Row { return filterRows(rows, opts.runFilter) },
 		// The list of runs as JSON objects is only needed for --json.
-		// A status asked for is shown, even failed or cancelled.
-		showAll := opts.All || opts.Status != "" && opts.Status != "ok"
-		sum, sumErr = report.SummarizeRuns(filterRows(rows, opts.runFilter), baseline, report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: showAll, NoList: !opts.JSON})
-	}()
-	// The markdown recap covers every run, whatever the table shows.
-	all, err := report.SummarizeRuns(rows, baseline, report.RunsOptions{All: true, NoList: true})
-	<-summarized
-	if sumErr != nil {
-		return usagef("kxrun report --sort id", "%v", sumErr)
+		Runs:  report.RunsOptions{Top: opts.Top, Sort: opts.Sort, All: showAll, NoList: !opts.JSON},
+		JSON:  opts.JSON,
+		Style: styleFor(opts.stdout),
+		Now:   time.Now(),
+	})
+	var optErr *report.RunsOptionError
+	if errors.As(err, &optErr) {
+		return usagef("kxrun report --sort id", "%v", optErr.Err)
 	}
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	base := now.Format("2006-01-02") + "_summary"
-	// The figures take longest: they are drawn while the tables are
-	// written, on another core when there is one.
-	type drawn struct {
-		md    string
-		files []string
-		err   error
-	}
-	figures := make(chan drawn, 1)
-	go func() {
-		var d drawn
-		d.md, d.files, d.err = report.RunsFigures(all, rows, tr.ReportsDir(), base)
-		figures <- d
-	}()
-	md := report.RunsMarkdown(all, now, "")
-	var table []byte
-	if !opts.JSON {
-		// A line is about 100 bytes. Not bytes.Buffer.Grow: it would
-		// clear, and so fault in, all of it at once; untouched capacity
-		// costs nothing.
-		b := bytes.NewBuffer(make([]byte, 0, 128*(len(rows)+1)))
-		report.RunsTable(b, sum, styleFor(opts.stdout))
-		table = b.Bytes()
-	}
-	fig := <-figures
-	// The files are a copy of what is printed: a tracker that cannot be
-	// written (read-only, another user's, a full disk) is still reported.
-	err = fig.err
-	if err == nil {
-		var path string
-		if path, err = tr.WriteReport(base+".md", append(md, fig.md...)); err == nil {
-			sum.Saved = append(sum.Saved, path)
-			sum.Saved = append(sum.Saved, fig.files...)
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(opts.stderr, "warning: the report files were not written (%v); the table is complete\n", err)
+	if sum.FilesErr != nil {
+		fmt.Fprintf(opts.stderr, "warning: the report files were not written (%v); the table is complete\n", sum.FilesErr)
 	}
 	if opts.JSON {
-		return report.WriteRunsJSON(opts.stdout, sum) // writeJSON's bytes, faster
+		return report.WriteRunsJSON(opts.stdout, sum.Runs) // writeJSON's bytes, faster
 	}
-	if _, err := opts.stdout.Write(table); err != nil {
+	if _, err := opts.stdout.Write(sum.Table); err != nil {
 		return err
 	}
-	printSaved(opts.stdout, sum.Saved...)
+	printSaved(opts.stdout, sum.Runs.Saved...)
 	return nil
 }
 
@@ -205,49 +153,4 @@ func printSaved(w io.Writer, paths ...string) {
 		fmt.Fprint(w, " ", shown)
 	}
 	fmt.Fprintln(w)
-}
-
-// A report keeps what it reads to the end (the file, the rows, the
-// tables it writes): the collector, at its default pace a cycle each time
-// the heap doubles, would scan 100,000 rows two or three times to find
-// little garbage, with its write barriers and stack scans on both cores.
-// So it stays off while a report runs, unless the user chose a pace
-// (GOGC, GOMEMLIMIT); once the runs are read, a ceiling is set where it
-// starts again.
-type gcHold struct {
-	held     bool
-	percent  int
-	memLimit int64
-}
-
-// holdGC turns the collector off.
-func holdGC() gcHold {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return gcHold{}
-	}
-	return gcHold{held: true, percent: debug.SetGCPercent(-1), memLimit: debug.SetMemoryLimit(-1)}
-}
-
-// limit lets the collector run again past three times the heap held
-// now, and 64 MB. Once the runs are read, the rest of a report allocates
-// about 1.3 times as much again (132 MB in all for 100,000 runs, 59 MB of
-// them held after reading), so the ceiling is not reached, and it bounds
-// the heap of a report that would need more.
-func (g gcHold) limit() {
-	if !g.held {
-		return
-	}
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() == metrics.KindUint64 {
-		debug.SetMemoryLimit(int64(3*s[0].Value.Uint64()) + 64<<20)
-	}
-}
-
-// release turns the collector back on as it was.
-func (g gcHold) release() {
-	if g.held {
-		debug.SetMemoryLimit(g.memLimit)
-		debug.SetGCPercent(g.percent)
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -138,6 +137,6 @@ func runArtifact(ctx context.Context, opts *artifactOptions) error {
 		return usagef("the trainer must write "+opts.Kind+".npy in $KXRUN_RUN_DIR or name it in its result JSON",
 			"%s %s has no %s predictions", row.RunID, row.Name, opts.Kind)
 	}
-	fmt.Fprintln(opts.stdout, filepath.Join(tr.Dir, a.Path))
+	fmt.Fprintln(opts.stdout, tr.Resolve(a.Path))
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,7 +68,7 @@ func writeSubmission(opts *submissionOptions) (*tracker.Tracker, string, tracker
 	default:
 		return nil, "", tracker.Submission{}, usagef("save 1-D predictions, or 2-D (rows, classes)", "%s: test predictions of shape %v cannot make a submission", row.RunID, a.Shape)
 	}
-	pred, _, err := npyfile.ReadFloat64(filepath.Join(tr.Dir, a.Path), 0)
+	pred, _, err := npyfile.ReadFloat64(tr.Resolve(a.Path), 0)
 	if err != nil {
 		return nil, "", tracker.Submission{}, err
 	}
@@ -91,7 +90,7 @@ func writeSubmission(opts *submissionOptions) (*tracker.Tracker, string, tracker
 		return nil, "", tracker.Submission{}, err
 	}
 	fmt.Fprintf(opts.stdout, "%s %s: %d rows written, sha256 %s\n", row.RunID, row.Name, rows, sub.SHA256)
-	printSaved(opts.stdout, tr.Resolve(sub.Path), tr.Dir+"/details/"+row.RunID+".json")
+	printSaved(opts.stdout, tr.Resolve(sub.Path), tr.DetailsPath(row.RunID))
 	return tr, row.RunID, sub, nil
 }
 
