@@ -346,25 +346,33 @@ func TestParseErrors(t *testing.T) {
 			if p != nil {
 				t.Errorf("Parse returned a plan along with errors")
 			}
-			var list *ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error is %T, want *ErrorList: %v", err, err)
-			}
-			if len(*list) != len(tt.want) {
-				t.Errorf("got %d problems, want %d:\n%v", len(*list), len(tt.want), err)
-			}
-			for _, w := range tt.want {
-				if !hasError(*list, w) {
-					t.Errorf("missing problem at line %d col %d containing %q; got:\n%v", w.line, w.col, w.frag, err)
-				}
-			}
-			for _, e := range *list {
+			list := wantProblems(t, err, tt.want)
+			for _, e := range list {
 				if e.File != "plans/x.yaml" {
 					t.Errorf("problem names file %q, want plans/x.yaml", e.File)
 				}
 			}
 		})
 	}
+}
+
+// wantProblems checks that err lists exactly the problems in want, and
+// returns them.
+func wantProblems(t *testing.T, err error, want []wantErr) ErrorList {
+	t.Helper()
+	var list *ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("error is %T, want *ErrorList: %v", err, err)
+	}
+	if len(*list) != len(want) {
+		t.Errorf("got %d problems, want %d:\n%v", len(*list), len(want), err)
+	}
+	for _, w := range want {
+		if !hasError(*list, w) {
+			t.Errorf("missing problem at line %d col %d containing %q; got:\n%v", w.line, w.col, w.frag, err)
+		}
+	}
+	return *list
 }
 
 func hasError(list ErrorList, w wantErr) bool {

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,18 +162,7 @@ func TestTechniqueErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("plans/x.yaml", []byte(complete(tt.src)))
-			var list *ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("error %v, want an *ErrorList", err)
-			}
-			if len(*list) != len(tt.want) {
-				t.Errorf("got %d problems, want %d:\n%v", len(*list), len(tt.want), err)
-			}
-			for _, w := range tt.want {
-				if !hasError(*list, w) {
-					t.Errorf("missing problem at line %d col %d containing %q; got:\n%v", w.line, w.col, w.frag, err)
-				}
-			}
+			wantProblems(t, err, tt.want)
 		})
 	}
 }
