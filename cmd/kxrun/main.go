@@ -17,8 +17,8 @@ func main() {
 }
 
 // profile writes a CPU profile to $KXRUN_CPUPROFILE and a heap profile
-// (allocations) to $KXRUN_MEMPROFILE, when set: an undocumented aid for
-// measuring kxrun as users run it (see bench/scale.sh).
+// (allocations) to $KXRUN_MEMPROFILE, when set, to measure kxrun as users
+// run it (docs/performance.md).
 func profile() (stop func()) {
 	cpu, mem := os.Getenv("KXRUN_CPUPROFILE"), os.Getenv("KXRUN_MEMPROFILE")
 	var f *os.File
