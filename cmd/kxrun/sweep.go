@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,7 +73,11 @@ func runSweepCmd(ctx context.Context, g *globals, f *sweepFlags, c sweepCmd) err
 	}
 	if f.DryRun {
 		if c.dryNote != "" {
-			fmt.Fprintln(cmp.Or[io.Writer](c.dryNoteOut, progress), c.dryNote)
+			out := c.dryNoteOut
+			if out == nil {
+				out = progress
+			}
+			fmt.Fprintln(out, c.dryNote)
 		}
 		return sw.dryRun(g.stdout, runs, c.json)
 	}
