@@ -1,7 +1,10 @@
 // Package report renders what kxrun found for people: aligned tables for
-// the terminal, JSON, markdown summaries and the figures of `kxrun
-// report` (CV history, CV vs LB), and Summarize, which makes a whole
-// report from the tracker's runs. It decides when a figure must be drawn
-// again; every file it writes, and the key of each figure, is placed and
-// stored by the tracker, which builds all the paths.
+// the terminal, JSON, markdown summaries and every figure kxrun writes:
+// those of `kxrun report` (CV history, CV vs LB; Summarize makes the whole
+// report from the tracker's runs), of a sweep (an ablation's gains, a seed
+// study's scores: DrawAblationFigure, DrawSeedsFigure, which record the
+// files or why there are none in the study's summary) and of `kxrun
+// oofcorr`. It decides when a figure must be drawn again; every file it
+// writes, and the key of each figure, is named and stored by the tracker,
+// which builds all the paths.
 package report

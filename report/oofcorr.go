@@ -2,13 +2,46 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"time"
 
 	"github.com/kxrun/kxrun/ensemble"
+	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/tracker"
 )
+
+// WriteOOFCorr draws the heat maps of the Pearson and Spearman matrices
+// into the tracker's reports (base_pearson, base_spearman) and writes the
+// report that shows them, base.md; it returns the report's path and the
+// figures' files. A matrix too small to draw is said so in the report.
+func WriteOOFCorr(tr *tracker.Tracker, base string, c *ensemble.Correlations, now time.Time) (string, []string, error) {
+	var figures [][2]string
+	var saved []string
+	for i, m := range [][][]*float64{c.Pearson, c.Spearman} {
+		kind := []string{"pearson", "spearman"}[i]
+		png, svg := tr.FigurePaths(base + "_" + kind)
+		title := []string{"Pearson", "Spearman"}[i] + " correlation of OOF predictions"
+		err := plots.OOFCorrelation(c.RunIDs, corrMatrix(m), title, png, svg)
+		var nd *plots.NotEnoughDataError
+		switch {
+		case errors.As(err, &nd):
+			figures = append(figures, [2]string{})
+		case err != nil:
+			return "", nil, err
+		default:
+			figures = append(figures, [2]string{png, svg})
+			saved = append(saved, png, svg)
+		}
+	}
+	md, err := tr.WriteReport(base+".md", OOFCorrMarkdown(c, now, figures))
+	if err != nil {
+		return "", nil, err
+	}
+	return md, saved, nil
+}
 
 // OOFCorrText prints the Pearson and Spearman matrices as aligned tables.
 func OOFCorrText(w io.Writer, c *ensemble.Correlations, st Style) {
@@ -78,8 +111,8 @@ func OOFCorrMarkdown(c *ensemble.Correlations, now time.Time, figures [][2]strin
 	return b.Bytes()
 }
 
-// CorrMatrix is m with undefined cells as NaN, for the figure.
-func CorrMatrix(m [][]*float64) [][]float64 {
+// corrMatrix is m with undefined cells as NaN, for the figure.
+func corrMatrix(m [][]*float64) [][]float64 {
 	out := make([][]float64, len(m))
 	for i, row := range m {
 		out[i] = make([]float64, len(row))

@@ -213,6 +213,11 @@ func TestShowGolden(t *testing.T) {
 	r := row(1, a.Name, *a.CVScore, *a.CVStd, f(0), "ok")
 	r.PrivateLB = f(0.7702)
 	var out bytes.Buffer
-	Show(&out, a, r, "experiments")
+	Show(&out, a, r, func(p string) string { // as tracker.Resolve, for a tracker at experiments/
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join("experiments", p)
+	})
 	golden(t, "show.golden", out.Bytes())
 }

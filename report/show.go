@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,9 +13,10 @@ import (
 )
 
 // Show writes a run's whole record for people. row carries what may have
-// changed since the run was logged (LB score, archived); trackerDir makes
-// the stored paths usable.
-func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) {
+// changed since the run was logged (LB score, archived); path turns a path
+// recorded relative to the tracker into one to show (from
+// tracker.Tracker.Resolve).
+func Show(w io.Writer, rec *tracker.Record, row tracker.Row, path func(recorded string) string) {
 	status := row.Status
 	if row.Archived {
 		status += ", archived"
@@ -101,24 +101,24 @@ func Show(w io.Writer, rec *tracker.Record, row tracker.Row, trackerDir string) 
 	}
 	for _, kind := range slices.Sorted(mapKeys(rec.Artifacts)) {
 		a := rec.Artifacts[kind]
-		field(kind, fmt.Sprintf("%s  %s %s  sha256 %s", filepath.Join(trackerDir, a.Path), a.Dtype, shapeText(a.Shape), a.SHA256))
+		field(kind, fmt.Sprintf("%s  %s %s  sha256 %s", path(a.Path), a.Dtype, shapeText(a.Shape), a.SHA256))
 	}
 	if rec.Log != "" {
-		field("log", filepath.Join(trackerDir, rec.Log))
+		field("log", path(rec.Log))
 	}
 	switch {
 	case rec.ResolvedConfig != "" && rec.Config != "":
-		field("config", filepath.Join(trackerDir, rec.Config)+" (kxrun run it, or kxrun run "+rec.RunID+", to run it again)")
+		field("config", path(rec.Config)+" (kxrun run it, or kxrun run "+rec.RunID+", to run it again)")
 	case rec.ResolvedConfig != "":
 		field("config", "kxrun show "+rec.RunID+" --config (kxrun run "+rec.RunID+" runs it again)")
 	case rec.Config != "":
-		field("config", filepath.Join(trackerDir, rec.Config))
+		field("config", path(rec.Config))
 	}
 	if e := rec.Ensemble; e != nil {
 		field("ensemble", ensembleText(e))
 	}
 	for i, sub := range rec.Submissions {
-		field(fmt.Sprintf("submission %d", i+1), submissionText(sub, trackerDir))
+		field(fmt.Sprintf("submission %d", i+1), submissionText(sub, path))
 	}
 	if p := cmpOr(row.PrivateLB, rec.PrivateLB); p != nil {
 		field("private LB", opt(p))
@@ -246,12 +246,8 @@ func ensembleText(e *tracker.EnsembleInfo) string {
 }
 
 // submissionText is a submission file and what the leaderboard made of it.
-func submissionText(s tracker.Submission, trackerDir string) string {
-	path := s.Path
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(trackerDir, path)
-	}
-	parts := []string{fmt.Sprintf("%s  %d rows  sha256 %s", path, s.Rows, s.SHA256)}
+func submissionText(s tracker.Submission, path func(string) string) string {
+	parts := []string{fmt.Sprintf("%s  %d rows  sha256 %s", path(s.Path), s.Rows, s.SHA256)}
 	var lb []string
 	if s.Competition != "" {
 		lb = append(lb, "competition "+s.Competition)

@@ -69,7 +69,7 @@ func Summarize(opts SummaryOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := opts.Now.Format("2006-01-02") + "_summary"
+	base := tracker.ReportName(opts.Now, "summary")
 	// The figures take longest: they are drawn while the tables are
 	// written, on another core when there is one.
 	type drawn struct {

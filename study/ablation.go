@@ -3,7 +3,6 @@ package study
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -11,10 +10,8 @@ import (
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
-	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/stats"
-	"github.com/kxrun/kxrun/tracker"
 )
 
 // VariantSummary is one line of the ablation table.
@@ -138,9 +135,6 @@ func Ablation(ctx context.Context, opts Options) (*AblationSummary, error) {
 	finished, err := runSweep(ctx, opts, p.Runs())
 	sum := Summarize(p, finished)
 	sum.ended(start, err, opts.Tracker.Dir)
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, PartialKind("ablation", sum.Interrupted), func(png, svg string) error {
-		return plots.AblationGains(gainsFigure(sum), png, svg)
-	})
 	return sum, err
 }
 
@@ -495,71 +489,4 @@ func interactionOf(group, other, others string, loo, add *VariantSummary, minGai
 		in.Message = fmt.Sprintf("%s is worth %s once %s are in but adds %s on its own: helps only together with %s", group, fmtGain(l), others, fmtGain(a), other)
 	}
 	return in
-}
-
-// gainsFigure is the data of the gains plot.
-func gainsFigure(sum *AblationSummary) plots.Ablation {
-	byName := map[string]VariantSummary{}
-	for _, v := range sum.Variants {
-		byName[v.Variant] = v
-	}
-	gain := func(name string) *plots.Gain {
-		v, ok := byName[name]
-		if !ok || v.Gain == nil {
-			return nil
-		}
-		g := &plots.Gain{Value: *v.Gain}
-		if v.CILow != nil && v.CIHigh != nil {
-			g.HasCI, g.CILow, g.CIHigh = true, *v.CILow, *v.CIHigh
-		}
-		return g
-	}
-	fig := plots.Ablation{Plan: sum.Plan, Metric: sum.Metric, CILevel: 1 - sum.Alpha}
-	for _, g := range sum.Groups {
-		label := g.Group
-		if g.Kind == string(plan.ComponentTechnique) {
-			label += " (technique)"
-			fig.Techniques = true
-		}
-		fig.Groups = append(fig.Groups, plots.GroupGains{Group: label, LeaveOneOut: gain("-" + g.Group), Additive: gain("+" + g.Group)})
-	}
-	return fig
-}
-
-// PlotFiles are a figure's files, beside the markdown report.
-type PlotFiles struct {
-	PNG string `json:"png"`
-	SVG string `json:"svg"`
-}
-
-// ReportName is the base name, without extension, of a report and its
-// figure in the tracker's reports/ folder: <date>_<plan>_<kind>.
-func ReportName(planName, kind string, t time.Time) string {
-	return fmt.Sprintf("%s_%s_%s", t.Format("2006-01-02"), planName, kind)
-}
-
-// PartialKind is the kind of report of a sweep that was stopped before
-// its end: it goes beside the full report of the day instead of over it.
-func PartialKind(kind string, interrupted bool) string {
-	if interrupted {
-		return kind + "_partial"
-	}
-	return kind
-}
-
-// writePlot draws a figure into the tracker's reports/ folder. Not
-// drawing is not an error: the note says why (not enough data, or the
-// files could not be written), for the report to tell.
-func writePlot(tr *tracker.Tracker, planName, kind string, draw func(png, svg string) error) (*PlotFiles, string) {
-	files := &PlotFiles{}
-	files.PNG, files.SVG = tr.FigurePaths(ReportName(planName, kind, time.Now()))
-	err := draw(files.PNG, files.SVG)
-	var nd *plots.NotEnoughDataError
-	switch {
-	case errors.As(err, &nd):
-		return nil, nd.Reason
-	case err != nil:
-		return nil, fmt.Sprintf("the figure could not be written (%v)", err)
-	}
-	return files, ""
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
-	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/stats"
 )
@@ -153,11 +152,6 @@ func AdaptiveAblation(ctx context.Context, opts Options, ao AdaptiveOptions) (*A
 	err := s.run(a.Looks, ad)
 	sum := s.summarize(ad)
 	sum.ended(start, err, opts.Tracker.Dir)
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, pp.Name, "ablation", func(png, svg string) error {
-		fig := gainsFigure(sum)
-		fig.CILevel = 1 - s.rule.LookAlpha()
-		return plots.AblationGains(fig, png, svg)
-	})
 	return sum, err
 }
 

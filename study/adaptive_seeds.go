@@ -6,7 +6,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/stats"
 )
@@ -133,9 +132,6 @@ func AdaptiveSeedStudy(ctx context.Context, opts Options, variant string, target
 	sum := SummarizeSeeds(p, variant, used, finished, targetSE)
 	sum.Adaptive = ad
 	sum.ended(start, err, opts.Tracker.Dir)
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, p.Name, SeedReportKind(p, variant), func(png, svg string) error {
-		return plots.SeedScores(seedsFigure(sum), png, svg)
-	})
 	return sum, err
 }
 

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
-	"github.com/kxrun/kxrun/plots"
-	"github.com/kxrun/kxrun/runner"
 	"github.com/kxrun/kxrun/stats"
 )
 
@@ -153,9 +151,6 @@ func SeedStudy(ctx context.Context, opts Options, variant string, seeds []int64,
 	finished, err := runSweep(ctx, opts, runs)
 	sum := SummarizeSeeds(opts.Plan, variant, seeds, finished, targetSE)
 	sum.ended(start, err, opts.Tracker.Dir)
-	sum.Plot, sum.PlotNote = writePlot(opts.Tracker, opts.Plan.Name, PartialKind(SeedReportKind(opts.Plan, variant), sum.Interrupted), func(png, svg string) error {
-		return plots.SeedScores(seedsFigure(sum), png, svg)
-	})
 	return sum, err
 }
 
@@ -228,15 +223,4 @@ func SummarizeSeeds(p *plan.Plan, variant string, seeds []int64, finished []*Fin
 			"(list them under seeds: in the plan; averaging %d brings the standard error under %.5f)", sd, p.SeedStdWarn, need, targetSE)
 	}
 	return sum
-}
-
-// seedsFigure is the data of the seed-scores plot.
-func seedsFigure(sum *SeedSummary) plots.Seeds {
-	fig := plots.Seeds{Plan: sum.Plan, Variant: sum.Variant, Metric: sum.Metric}
-	for _, r := range sum.Runs {
-		if r.Status == string(runner.StatusOK) && r.CVMean != nil {
-			fig.Points = append(fig.Points, plots.SeedPoint{Seed: r.Seed, Score: *r.CVMean})
-		}
-	}
-	return fig
 }

@@ -44,11 +44,18 @@ func (s *SweepInfo) ended(start time.Time, err error, dir string) {
 	s.Tracker = dir
 }
 
-// SweepOutput is a SweepInfo with the figure drawn beside the report.
+// SweepOutput is a SweepInfo with the figure drawn beside the report
+// (by the report package, which fills these fields).
 type SweepOutput struct {
 	SweepInfo
 	// Plot is the figure's files; null when none was drawn, and PlotNote
 	// says why.
 	Plot     *PlotFiles `json:"plot"`
 	PlotNote string     `json:"plot_note,omitempty"`
+}
+
+// PlotFiles are a figure's files, beside the markdown report.
+type PlotFiles struct {
+	PNG string `json:"png"`
+	SVG string `json:"svg"`
 }

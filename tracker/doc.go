@@ -2,7 +2,9 @@
 // path into a tracker directory: other packages ask it for one
 // (CSVPath, DetailsPath, ConfigPath, SubmissionPath, FigurePaths,
 // Resolve for a recorded path) or have it write the file (Commit,
-// WriteReport, SaveSubmission, SetFigureKey).
+// WriteReport, SaveSubmission, SetFigureKey). It also names reports:
+// a report and its figures share one base name, ReportName
+// (<date>_<plan>_<kind>, PartialKind for a sweep stopped before its end).
 //
 // Layout of a tracker directory:
 //

@@ -3,6 +3,8 @@ package tracker
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // FigurePaths are the two files of a report figure:
@@ -42,4 +44,20 @@ func (t *Tracker) SetFigureKey(png, key string) {
 	if os.WriteFile(tmp, []byte(key), 0o644) == nil {
 		os.Rename(tmp, path)
 	}
+}
+
+// ReportName is the base name, without extension, shared by a report and
+// its figures in reports/: the day, then parts, joined by "_":
+// <date>_<plan>_<kind> for a sweep, <date>_summary for kxrun report.
+func ReportName(t time.Time, parts ...string) string {
+	return strings.Join(append([]string{t.Format("2006-01-02")}, parts...), "_")
+}
+
+// PartialKind is the kind of report of a sweep that was stopped before
+// its end: it goes beside the full report of the day instead of over it.
+func PartialKind(kind string, interrupted bool) string {
+	if interrupted {
+		return kind + "_partial"
+	}
+	return kind
 }

@@ -3,6 +3,7 @@ package tracker
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -34,5 +35,20 @@ func TestPathsOfReportsAndDetails(t *testing.T) {
 	tr.ForgetFigureKey(png)
 	if k := tr.FigureKey(png); k != "" {
 		t.Errorf("key %q after it was forgotten", k)
+	}
+}
+
+// A sweep's report and figures share one base name; a stopped sweep's go
+// beside the full one's.
+func TestReportName(t *testing.T) {
+	day := time.Date(2026, 11, 25, 23, 59, 0, 0, time.UTC)
+	got := []string{
+		ReportName(day, "demo", PartialKind("ablation", false)),
+		ReportName(day, "demo", PartialKind("ablation", true)),
+		ReportName(day, "summary"),
+	}
+	want := []string{"2026-11-25_demo_ablation", "2026-11-25_demo_ablation_partial", "2026-11-25_summary"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("names (-want +got):\n%s", d)
 	}
 }

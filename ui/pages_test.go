@@ -256,7 +256,7 @@ func TestRunPage(t *testing.T) {
 	body := mustGet(t, ts, "/run/"+r.RunID)
 	var show bytes.Buffer
 	rec.LBScore, rec.Notes = r.LBScore, r.Notes
-	report.Show(&show, rec, r, tr.Dir)
+	report.Show(&show, rec, r, tr.Resolve)
 	if !strings.Contains(body, html.EscapeString(show.String())) {
 		t.Errorf("the page lacks kxrun show's text:\n%s", show.String())
 	}

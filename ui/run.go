@@ -80,7 +80,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &runData{common: s.common(sn, row.RunID+" "+row.Name, "runs"), Row: row, Rec: rec, Folds: rec.CVScores}
 	var b bytes.Buffer
-	report.Show(&b, rec, *row, s.tr.Dir)
+	report.Show(&b, rec, *row, s.tr.Resolve)
 	d.Show = b.String()
 	d.Config = s.config(rec)
 	flat := report.Flatten(rec.Params)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/plots"
+	"github.com/kxrun/kxrun/report"
 	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
 )
@@ -408,7 +409,7 @@ func (s *Server) sweepFigure(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		svg, note, err := s.figs.get("gains/"+name, key, func(p string) error {
-			return plots.AblationGains(study.GainsFigure(res.ablation), "", p)
+			return plots.AblationGains(report.GainsFigure(res.ablation), "", p)
 		})
 		s.serveSVG(w, svg, note, err)
 		return
@@ -416,7 +417,7 @@ func (s *Server) sweepFigure(w http.ResponseWriter, r *http.Request) {
 	for _, ss := range res.seeds {
 		if ss.Variant == kind {
 			svg, note, err := s.figs.get("seeds/"+name+"/"+kind, key, func(p string) error {
-				return plots.SeedScores(study.SeedsFigure(ss), "", p)
+				return plots.SeedScores(report.SeedsFigure(ss), "", p)
 			})
 			s.serveSVG(w, svg, note, err)
 			return

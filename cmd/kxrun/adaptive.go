@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
@@ -59,29 +58,24 @@ func parseDeadline(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, usagef("--deadline 07:00 (the next 07:00), --deadline \"2026-12-04 07:00\" or --budget 3h", "--deadline %q: not a time", s)
 }
 
-// runAdaptiveAblation is runAblation with --adaptive.
-func runAdaptiveAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, sw *sweepSetup, progress io.Writer, deadline time.Time) error {
+// adaptiveSweep is kxrun ablation --adaptive.
+func adaptiveSweep(c *sweepCmd, deadline time.Time) {
+	p := c.plan
 	a := p.AdaptiveSettings()
-	seeds := study.ChooseSeeds(p.Seeds, a.MaxSeeds)
-	if opts.DryRun {
+	c.prepare = func() ([]plan.RunSpec, error) {
 		pp := *p
-		pp.Seeds = seeds[:a.MinSeeds]
-		note := opts.stdout
-		if opts.JSON {
-			note = opts.stderr // stdout holds one JSON value
-		}
-		fmt.Fprintf(note, "adaptive sweep: the first look's runs (%d seeds); later looks depend on their results\n", a.MinSeeds)
-		return sw.dryRun(opts.stdout, pp.Runs(), opts.JSON)
+		pp.Seeds = study.ChooseSeeds(p.Seeds, a.MaxSeeds)[:a.MinSeeds]
+		return pp.Runs(), nil
 	}
-	until := untilText(deadline)
-	fmt.Fprintf(progress, "kxrun: %s: adaptive sweep of %d variants, %d to %d seeds (looks at %s), up to %d runs, %d at a time%s, logging to %s\n",
-		p.Name, countRun(p.Variants()), a.MinSeeds, a.MaxSeeds, intsText(a.Looks), countRun(p.Variants())*a.MaxSeeds, sw.opts.Jobs, until, displayPath(sw.opts.Tracker.Dir))
-	sum, runErr := study.AdaptiveAblation(ctx, sw.opts, study.AdaptiveOptions{Deadline: deadline})
-	sw.close()
-	if runErr != nil && !study.IsInterrupted(runErr) {
-		return sweepError(runErr, sw.opts.Tracker)
+	c.dryNote = fmt.Sprintf("adaptive sweep: the first look's runs (%d seeds); later looks depend on their results", a.MinSeeds)
+	c.header = func(so *study.Options) string {
+		return fmt.Sprintf("kxrun: %s: adaptive sweep of %d variants, %d to %d seeds (looks at %s), up to %d runs, %d at a time%s, logging to %s",
+			p.Name, countRun(p.Variants()), a.MinSeeds, a.MaxSeeds, intsText(a.Looks), countRun(p.Variants())*a.MaxSeeds, so.Jobs, untilText(deadline), displayPath(so.Tracker.Dir))
 	}
-	return finishAblation(opts, progress, sw.opts.Tracker, ablationEndOf(p, sum), runErr)
+	c.run = func(ctx context.Context, so study.Options) (*sweepEnd, error) {
+		sum, err := study.AdaptiveAblation(ctx, so, study.AdaptiveOptions{Deadline: deadline})
+		return ablationEnd(sum), err
+	}
 }
 
 // untilText is ", until <deadline>" for a sweep's first line; "" for no

@@ -93,115 +93,60 @@ func runAblation(ctx context.Context, opts *ablationOptions) error {
 	if opts.Path && len(p.Components()) == 0 {
 		return usagef("add feature_groups: or techniques: to "+p.Path, "--path orders feature groups and techniques, and %s has none", p.Path)
 	}
-	progress := opts.stdout
-	if opts.JSON {
-		progress = opts.stderr
+	c := sweepCmd{plan: p, source: "ablation", json: opts.JSON, reportMD: opts.ReportMD, failOn: opts.FailOn}
+	switch {
+	case opts.Path:
+		pathSweep(&c, opts)
+	case opts.Adaptive:
+		adaptiveSweep(&c, deadline)
+	default:
+		ablationSweep(&c, opts)
 	}
-	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "ablation", progress)
-	if err != nil {
-		return err
-	}
-	if opts.Path {
-		return runPathAblation(ctx, opts, p, sw, progress)
-	}
-	if opts.Adaptive {
-		return runAdaptiveAblation(ctx, opts, p, sw, progress, deadline)
-	}
-	if p.Adaptive != nil {
-		fmt.Fprintf(opts.stderr, "note: %s has adaptive: settings; they apply with --adaptive\n", p.Path)
-	}
-	if opts.DryRun {
-		return sw.dryRun(opts.stdout, p.Runs(), opts.JSON)
-	}
-	fmt.Fprintf(progress, "kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s\n",
-		p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
-	sum, runErr := study.Ablation(ctx, sw.opts)
-	sw.close()
-	if runErr != nil && !study.IsInterrupted(runErr) {
-		return sweepError(runErr, sw.opts.Tracker)
-	}
-	return finishAblation(opts, progress, sw.opts.Tracker, ablationEndOf(p, sum), runErr)
+	return runSweepCmd(ctx, opts.globals, &opts.sweepFlags, c)
 }
 
-// ablationEndOf is what an ablation, fixed or adaptive, hands to
-// finishAblation.
-func ablationEndOf(p *plan.Plan, sum *study.AblationSummary) ablationEnd {
-	var figures []string
-	if sum.Plot != nil {
-		figures = []string{sum.Plot.PNG, sum.Plot.SVG}
+// ablationSweep is kxrun ablation: every variant for every seed.
+func ablationSweep(c *sweepCmd, opts *ablationOptions) {
+	p := c.plan
+	c.prepare = func() ([]plan.RunSpec, error) {
+		if p.Adaptive != nil {
+			fmt.Fprintf(opts.stderr, "note: %s has adaptive: settings; they apply with --adaptive\n", p.Path)
+		}
+		return p.Runs(), nil
 	}
-	return ablationEnd{
-		name: study.ReportName(p.Name, study.PartialKind("ablation", sum.Interrupted), time.Now()) + ".md", md: report.AblationMarkdown(sum),
-		figures: figures, report: &sum.Report, summary: sum, fresh: sum.Fresh,
+	c.header = func(so *study.Options) string {
+		return fmt.Sprintf("kxrun: %s: %d variants x %d seeds = %d runs, %d at a time, logging to %s",
+			p.Name, countRun(p.Variants()), len(p.Seeds), len(p.Runs()), so.Jobs, displayPath(so.Tracker.Dir))
+	}
+	c.run = func(ctx context.Context, so study.Options) (*sweepEnd, error) {
+		sum, err := study.Ablation(ctx, so)
+		return ablationEnd(sum), err
+	}
+}
+
+// ablationEnd is what an ablation, fixed or adaptive, reports.
+func ablationEnd(sum *study.AblationSummary) *sweepEnd {
+	return &sweepEnd{
+		kind: "ablation",
+		draw: func(tr *tracker.Tracker, base string) []string {
+			report.DrawAblationFigure(tr, base, sum)
+			return plotFiles(sum.Plot)
+		},
+		markdown: func() []byte { return report.AblationMarkdown(sum) },
+		report:   &sum.Report, summary: sum, fresh: sum.Fresh,
 		table:  func(w io.Writer) { report.AblationTable(w, sum) },
 		failed: sum.Failed, hurting: func() []string { return study.Hurting(sum) },
 	}
 }
 
-// ablationEnd is what an ablation, ordinary or path, hands to
-// finishAblation.
-type ablationEnd struct {
-	name    string // of the markdown report
-	md      []byte
-	figures []string // beside the report
-	report  *string  // set to the report's path
-	summary any      // printed with --json
-	table   func(io.Writer)
-	failed  int
-	fresh   int // runs made (not reused): runs.csv changed
-	hurting func() []string
-}
-
-// finishAblation writes the report, prints the summary and decides the
-// exit status.
-func finishAblation(opts *ablationOptions, progress io.Writer, tr *tracker.Tracker, e ablationEnd, runErr error) error {
-	reportPath, err := tr.WriteReport(e.name, e.md)
-	if err != nil {
-		return err
-	}
-	*e.report = reportPath
-	saved := append(loggedPaths(tr, e.fresh), reportPath)
-	saved = append(saved, e.figures...)
-	if opts.ReportMD != "" {
-		written, err := writeReportCopy(opts.ReportMD, e.md, e.figures)
-		if err != nil {
-			return fmt.Errorf("--report-md: %w", err)
-		}
-		saved = append(saved, written...)
-	}
-	if opts.JSON {
-		if err := writeJSON(opts.stdout, e.summary); err != nil {
-			return err
-		}
-	} else {
-		e.table(opts.stdout)
-	}
-	fmt.Fprintln(progress)
-	printSaved(progress, saved...)
-	if runErr != nil {
-		return runErr
-	}
-	if opts.FailOn == "none" {
-		return nil
-	}
-	if e.failed > 0 {
-		return errRunsFailed
-	}
-	if opts.FailOn == "hurts" {
-		if bad := e.hurting(); len(bad) > 0 {
-			return &groupsHurtError{variants: bad}
-		}
-	}
-	return nil
-}
-
-// runPathAblation is runAblation with --path.
-func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, sw *sweepSetup, progress io.Writer) error {
+// pathSweep is kxrun ablation --path.
+func pathSweep(c *sweepCmd, opts *ablationOptions) {
+	p := c.plan
 	k := len(p.Components())
-	if opts.DryRun {
+	c.prepare = func() ([]plan.RunSpec, error) {
 		first := []plan.Variant{p.PathVariant(nil)}
-		for _, c := range p.Components() {
-			first = append(first, p.PathVariant([]plan.Component{c}))
+		for _, comp := range p.Components() {
+			first = append(first, p.PathVariant([]plan.Component{comp}))
 		}
 		var runs []plan.RunSpec
 		for _, v := range first {
@@ -209,55 +154,24 @@ func runPathAblation(ctx context.Context, opts *ablationOptions, p *plan.Plan, s
 				runs = append(runs, plan.RunSpec{Variant: v, Seed: seed, Name: plan.RunName(p.Name, v, seed)})
 			}
 		}
-		fmt.Fprintf(opts.stdout, "path ablation: base and the first step below; the %d later step(s) depend on its results\n", max(k-1, 0))
-		return sw.dryRun(opts.stdout, runs, opts.JSON)
+		return runs, nil
 	}
-	fmt.Fprintf(progress, "kxrun: %s: path ablation over %d groups and techniques: base + %d variants x %d seeds = up to %d runs, %d at a time, logging to %s\n",
-		p.Name, k, study.PathVariants(k), len(p.Seeds), (1+study.PathVariants(k))*len(p.Seeds), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
-	sum, runErr := study.PathAblation(ctx, sw.opts)
-	sw.close()
-	if runErr != nil && !study.IsInterrupted(runErr) {
-		return sweepError(runErr, sw.opts.Tracker)
+	c.dryNote = fmt.Sprintf("path ablation: base and the first step below; the %d later step(s) depend on its results", max(k-1, 0))
+	c.dryNoteOut = opts.stdout
+	c.header = func(so *study.Options) string {
+		return fmt.Sprintf("kxrun: %s: path ablation over %d groups and techniques: base + %d variants x %d seeds = up to %d runs, %d at a time, logging to %s",
+			p.Name, k, study.PathVariants(k), len(p.Seeds), (1+study.PathVariants(k))*len(p.Seeds), so.Jobs, displayPath(so.Tracker.Dir))
 	}
-	return finishAblation(opts, progress, sw.opts.Tracker, ablationEnd{
-		name: study.ReportName(p.Name, study.PartialKind("path", sum.Interrupted), time.Now()) + ".md", md: report.PathMarkdown(sum),
-		report: &sum.Report, summary: sum, fresh: sum.Fresh,
-		table:  func(w io.Writer) { report.PathTable(w, sum) },
-		failed: sum.Failed, hurting: func() []string { return study.PathHurting(sum) },
-	}, runErr)
-}
-
-// writeReportCopy writes the markdown summary to path too, with the
-// figures it links to beside it (the links are relative).
-func writeReportCopy(path string, md []byte, figures []string) ([]string, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
+	c.run = func(ctx context.Context, so study.Options) (*sweepEnd, error) {
+		sum, err := study.PathAblation(ctx, so)
+		return &sweepEnd{
+			kind:     "path",
+			markdown: func() []byte { return report.PathMarkdown(sum) },
+			report:   &sum.Report, summary: sum, fresh: sum.Fresh,
+			table:  func(w io.Writer) { report.PathTable(w, sum) },
+			failed: sum.Failed, hurting: func() []string { return study.PathHurting(sum) },
+		}, err
 	}
-	if err := os.WriteFile(path, md, 0o644); err != nil {
-		return nil, err
-	}
-	written := []string{path}
-	for _, fig := range figures {
-		data, err := os.ReadFile(fig)
-		if err != nil {
-			return written, err
-		}
-		dst := filepath.Join(filepath.Dir(path), filepath.Base(fig))
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return written, err
-		}
-		written = append(written, dst)
-	}
-	return written, nil
-}
-
-// sweepError explains an error that stopped a sweep.
-func sweepError(err error, tr *tracker.Tracker) error {
-	var ie *study.InputError
-	if errors.As(err, &ie) {
-		return usagef("fix the plan", "%v", ie)
-	}
-	return withHint(err, "check free space and permissions of "+displayPath(tr.Dir)+"; runs logged before this are intact")
 }
 
 func countRun(vs []plan.Variant) int {

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kxrun/kxrun/ensemble"
-	"github.com/kxrun/kxrun/plots"
 	"github.com/kxrun/kxrun/report"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 type oofCorrOptions struct {
@@ -69,27 +69,7 @@ func runOOFCorr(ctx context.Context, opts *oofCorrOptions) error {
 	}
 	c := ensemble.Correlate(members)
 	now := time.Now()
-	base := now.Format("2006-01-02") + "_oofcorr"
-	labels := c.RunIDs
-	var figures [][2]string
-	var saved []string
-	for i, m := range [][][]*float64{c.Pearson, c.Spearman} {
-		kind := []string{"pearson", "spearman"}[i]
-		png, svg := tr.FigurePaths(base + "_" + kind)
-		title := []string{"Pearson", "Spearman"}[i] + " correlation of OOF predictions"
-		err := plots.OOFCorrelation(labels, report.CorrMatrix(m), title, png, svg)
-		var nd *plots.NotEnoughDataError
-		switch {
-		case errors.As(err, &nd):
-			figures = append(figures, [2]string{})
-		case err != nil:
-			return err
-		default:
-			figures = append(figures, [2]string{png, svg})
-			saved = append(saved, png, svg)
-		}
-	}
-	md, err := tr.WriteReport(base+".md", report.OOFCorrMarkdown(c, now, figures))
+	md, saved, err := report.WriteOOFCorr(tr, tracker.ReportName(now, "oofcorr"), c, now)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -55,48 +56,32 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	if len(seeds) == 0 {
 		seeds = p.Seeds
 	}
-	progress := opts.stdout
-	if opts.JSON {
-		progress = opts.stderr
-	}
-	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "run", progress)
-	if err != nil {
-		return err
-	}
-	runs, err := study.VariantRuns(p, opts.Variant, seeds)
-	if err != nil {
-		return usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", err)
-	}
-	if opts.DryRun {
-		return sw.dryRun(opts.stdout, runs, opts.JSON)
-	}
-	finished, runErr := study.RunVariant(ctx, sw.opts, runs)
-	sw.close()
-	if runErr != nil && !study.IsInterrupted(runErr) {
-		return sweepError(runErr, sw.opts.Tracker)
-	}
-	counts := study.CountRuns(finished)
-	runsOut := []any{}
-	for _, f := range finished {
-		if f != nil {
-			runsOut = append(runsOut, map[string]any{"cached": f.Cached, "record": f.Record})
+	c := sweepCmd{plan: p, source: "run", json: opts.JSON}
+	var runs []plan.RunSpec
+	c.prepare = func() ([]plan.RunSpec, error) {
+		if runs, err = study.VariantRuns(p, opts.Variant, seeds); err != nil {
+			return nil, usagef("kxrun run "+opts.PlanPath+" --variant all", "%v", err)
 		}
+		return runs, nil
 	}
-	if opts.JSON {
-		if err := writeJSON(opts.stdout, map[string]any{"plan": p.Name, "variant": opts.Variant, "runs": runsOut}); err != nil {
-			return err
+	c.run = func(ctx context.Context, so study.Options) (*sweepEnd, error) {
+		finished, err := study.RunVariant(ctx, so, runs)
+		counts := study.CountRuns(finished)
+		runsOut := []any{}
+		for _, f := range finished {
+			if f != nil {
+				runsOut = append(runsOut, map[string]any{"cached": f.Cached, "record": f.Record})
+			}
 		}
-	} else {
-		fmt.Fprintf(opts.stdout, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, counts.Cached, counts.Failed+counts.Cancelled)
+		return &sweepEnd{
+			summary: map[string]any{"plan": p.Name, "variant": opts.Variant, "runs": runsOut},
+			table: func(w io.Writer) {
+				fmt.Fprintf(w, "%d run(s) of %s %s: %d cached, %d failed\n", len(runsOut), p.Name, opts.Variant, counts.Cached, counts.Failed+counts.Cancelled)
+			},
+			fresh: counts.Fresh, failed: counts.Failed + counts.Cancelled,
+		}, err
 	}
-	printSaved(progress, loggedPaths(sw.opts.Tracker, counts.Fresh)...)
-	switch {
-	case runErr != nil:
-		return runErr
-	case counts.Failed+counts.Cancelled > 0:
-		return errRunsFailed
-	}
-	return nil
+	return runSweepCmd(ctx, opts.globals, &opts.sweepFlags, c)
 }
 
 // loadPlanOrRun loads the plan file named by the argument or, when no such

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,6 +11,7 @@ import (
 	"github.com/kxrun/kxrun/plan"
 	"github.com/kxrun/kxrun/report"
 	"github.com/kxrun/kxrun/study"
+	"github.com/kxrun/kxrun/tracker"
 )
 
 type seedsOptions struct {
@@ -109,60 +111,41 @@ func runSeeds(ctx context.Context, opts *seedsOptions) error {
 	if err != nil {
 		return usagef("kxrun seeds "+opts.PlanPath+" --variant all", "%v", err)
 	}
-	progress := opts.stdout
-	if opts.JSON {
-		progress = opts.stderr
-	}
-	sw, err := newSweep(opts.globals, &opts.sweepFlags, p, "seeds", progress)
-	if err != nil {
-		return err
-	}
-	if opts.DryRun {
-		return sw.dryRun(opts.stdout, runs, opts.JSON)
-	}
-	var sum *study.SeedSummary
-	var runErr error
-	if opts.Adaptive {
-		a := p.AdaptiveSettings()
-		fmt.Fprintf(progress, "kxrun: %s: variant %s, %d to %d seeds until the standard error is at most the target, %d at a time%s, logging to %s\n",
-			p.Name, opts.Variant, a.MinSeeds, a.MaxSeeds, sw.opts.Jobs, untilText(deadline), displayPath(sw.opts.Tracker.Dir))
-		sum, runErr = study.AdaptiveSeedStudy(ctx, sw.opts, opts.Variant, opts.TargetSE, deadline)
-	} else {
-		fmt.Fprintf(progress, "kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s\n",
-			p.Name, opts.Variant, len(seeds), len(runs), sw.opts.Jobs, displayPath(sw.opts.Tracker.Dir))
-		sum, runErr = study.SeedStudy(ctx, sw.opts, opts.Variant, seeds, opts.TargetSE)
-	}
-	sw.close()
-	if runErr != nil && !study.IsInterrupted(runErr) {
-		return sweepError(runErr, sw.opts.Tracker)
-	}
-	tr := sw.opts.Tracker
-	name := study.ReportName(p.Name, study.PartialKind(study.SeedReportKind(p, opts.Variant), sum.Interrupted), time.Now()) + ".md"
-	reportPath, err := tr.WriteReport(name, report.SeedsMarkdown(sum))
-	if err != nil {
-		return err
-	}
-	sum.Report = reportPath
-	saved := append(loggedPaths(tr, sum.Fresh), reportPath)
-	if sum.Plot != nil {
-		saved = append(saved, sum.Plot.PNG, sum.Plot.SVG)
-	}
-	if opts.JSON {
-		if err := writeJSON(opts.stdout, sum); err != nil {
-			return err
+	c := sweepCmd{plan: p, source: "seeds", json: opts.JSON}
+	c.prepare = func() ([]plan.RunSpec, error) { return runs, nil }
+	c.header = func(so *study.Options) string {
+		if opts.Adaptive {
+			a := p.AdaptiveSettings()
+			return fmt.Sprintf("kxrun: %s: variant %s, %d to %d seeds until the standard error is at most the target, %d at a time%s, logging to %s",
+				p.Name, opts.Variant, a.MinSeeds, a.MaxSeeds, so.Jobs, untilText(deadline), displayPath(so.Tracker.Dir))
 		}
-	} else {
-		report.SeedsTable(opts.stdout, sum)
+		return fmt.Sprintf("kxrun: %s: variant %s x %d seeds = %d runs, %d at a time, logging to %s",
+			p.Name, opts.Variant, len(seeds), len(runs), so.Jobs, displayPath(so.Tracker.Dir))
 	}
-	fmt.Fprintln(progress)
-	printSaved(progress, saved...)
-	switch {
-	case runErr != nil:
-		return runErr
-	case sum.Failed > 0:
-		return errRunsFailed
+	c.run = func(ctx context.Context, so study.Options) (*sweepEnd, error) {
+		var sum *study.SeedSummary
+		var err error
+		if opts.Adaptive {
+			sum, err = study.AdaptiveSeedStudy(ctx, so, opts.Variant, opts.TargetSE, deadline)
+		} else {
+			sum, err = study.SeedStudy(ctx, so, opts.Variant, seeds, opts.TargetSE)
+		}
+		if sum == nil {
+			return nil, err
+		}
+		return &sweepEnd{
+			kind: study.SeedReportKind(p, opts.Variant),
+			draw: func(tr *tracker.Tracker, base string) []string {
+				report.DrawSeedsFigure(tr, base, sum)
+				return plotFiles(sum.Plot)
+			},
+			markdown: func() []byte { return report.SeedsMarkdown(sum) },
+			report:   &sum.Report, summary: sum, fresh: sum.Fresh,
+			table:  func(w io.Writer) { report.SeedsTable(w, sum) },
+			failed: sum.Failed,
+		}, err
 	}
-	return nil
+	return runSweepCmd(ctx, opts.globals, &opts.sweepFlags, c)
 }
 
 // seedsToRun picks the seeds of a seed study: --seeds, --n-seeds, or the

@@ -84,7 +84,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 			CVLBGap  *float64 `json:"cv_lb_gap"`
 		}{rec, row.Archived, row.CVLBGap})
 	}
-	report.Show(opts.stdout, rec, row, displayPath(tr.Dir))
+	report.Show(opts.stdout, rec, row, func(p string) string { return displayPath(tr.Resolve(p)) })
 	return nil
 }
 
