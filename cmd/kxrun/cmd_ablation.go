@@ -157,7 +157,6 @@ func pathSweep(c *sweepCmd, opts *ablationOptions) {
 		return runs, nil
 	}
 	c.dryNote = fmt.Sprintf("path ablation: base and the first step below; the %d later step(s) depend on its results", max(k-1, 0))
-	c.dryNoteOut = opts.stdout
 	c.header = func(so *study.Options) string {
 		return fmt.Sprintf("kxrun: %s: path ablation over %d groups and techniques: base + %d variants x %d seeds = up to %d runs, %d at a time, logging to %s",
 			p.Name, k, study.PathVariants(k), len(p.Seeds), (1+study.PathVariants(k))*len(p.Seeds), so.Jobs, displayPath(so.Tracker.Dir))

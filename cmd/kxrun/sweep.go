@@ -25,10 +25,9 @@ type sweepCmd struct {
 	// prepare is called once the sweep is set up, before anything runs,
 	// and returns the runs --dry-run lists.
 	prepare func() ([]plan.RunSpec, error)
-	// dryNote, when set, is printed before the dry run's list, on
-	// dryNoteOut (nil: on stdout, or stderr with --json).
-	dryNote    string
-	dryNoteOut io.Writer
+	// dryNote, when set, is printed before the dry run's list, with the
+	// run lines (on stderr with --json: stdout holds one JSON value).
+	dryNote string
 	// header is the sweep's first line; nil for none.
 	header func(opts *study.Options) string
 	// run runs the sweep's study: a storage failure or
@@ -73,11 +72,7 @@ func runSweepCmd(ctx context.Context, g *globals, f *sweepFlags, c sweepCmd) err
 	}
 	if f.DryRun {
 		if c.dryNote != "" {
-			out := c.dryNoteOut
-			if out == nil {
-				out = progress
-			}
-			fmt.Fprintln(out, c.dryNote)
+			fmt.Fprintln(progress, c.dryNote)
 		}
 		return sw.dryRun(g.stdout, runs, c.json)
 	}
