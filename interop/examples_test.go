@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // The examples under examples/python run end to end under kxrun, and every
@@ -180,7 +182,7 @@ func rerunAlone(t *testing.T, script, exp, runID string) {
 	for k, v := range d.Env {
 		env = append(env, k+"="+v)
 	}
-	res := run(t, repoRoot(t), env, python, script)
+	res := run(t, repoRoot(t), env, debpython.Path, script)
 	if res.code != 0 {
 		t.Fatalf("%s alone: exit %d\n%s", script, res.code, res.stderr)
 	}
@@ -207,7 +209,7 @@ func rerunAlone(t *testing.T, script, exp, runID string) {
 }
 
 func TestSklearnExampleAblation(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn")
+	debpython.Require(t, "numpy", "pandas", "sklearn")
 	t.Parallel()
 	exp, sum, summaryPath := runAblation(t, "plans/sklearn.yaml")
 	c := checkTracker(t, exp, summaryPath)
@@ -230,7 +232,7 @@ func TestSklearnExampleAblation(t *testing.T) {
 // TestXGBoostExampleAblation checks the other direction: with RMSE to
 // minimize, a group whose removal raises the error has a positive gain.
 func TestXGBoostExampleAblation(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn", "xgboost")
+	debpython.Require(t, "numpy", "pandas", "sklearn", "xgboost")
 	t.Parallel()
 	exp, sum, summaryPath := runAblation(t, "plans/xgboost.yaml")
 	c := checkTracker(t, exp, summaryPath)
@@ -262,7 +264,7 @@ func TestXGBoostExampleAblation(t *testing.T) {
 
 // TestSklearnExampleSeeds runs the example under `kxrun seeds`.
 func TestSklearnExampleSeeds(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn")
+	debpython.Require(t, "numpy", "pandas", "sklearn")
 	t.Parallel()
 	exp := filepath.Join(t.TempDir(), "exp")
 	mustKxrun(t, 0, repoRoot(t), "seeds", "plans/sklearn.yaml", "--dir", exp)
