@@ -208,15 +208,23 @@ func rerunAlone(t *testing.T, script, exp, runID string) {
 	t.Logf("%s %s: script alone cv %.17g, kxrun cv_score %.17g", runID, d.Name, alone.Metrics["cv_mean"], *d.CVScore)
 }
 
+// checkedAblation runs the ablation of planFile, checks its tracker and
+// that its summary agrees with the tracker and has the direction want.
+func checkedAblation(t *testing.T, planFile, direction string) (exp string, sum *ablationSummary, c trackerCheck) {
+	t.Helper()
+	exp, sum, summaryPath := runAblation(t, planFile)
+	c = checkTracker(t, exp, summaryPath)
+	compareSummary(t, sum, c)
+	if sum.Direction != direction {
+		t.Errorf("direction %q, want %s", sum.Direction, direction)
+	}
+	return exp, sum, c
+}
+
 func TestSklearnExampleAblation(t *testing.T) {
 	debpython.Require(t, "numpy", "pandas", "sklearn")
 	t.Parallel()
-	exp, sum, summaryPath := runAblation(t, "plans/sklearn.yaml")
-	c := checkTracker(t, exp, summaryPath)
-	compareSummary(t, sum, c)
-	if sum.Direction != "maximize" {
-		t.Errorf("direction %q, want maximize", sum.Direction)
-	}
+	exp, sum, c := checkedAblation(t, "plans/sklearn.yaml", "maximize")
 	last := sum.Seeds[len(sum.Seeds)-1]
 	for _, r := range c.Runs {
 		// ROC AUC of a sane classifier on this data is well above chance.
@@ -234,12 +242,7 @@ func TestSklearnExampleAblation(t *testing.T) {
 func TestXGBoostExampleAblation(t *testing.T) {
 	debpython.Require(t, "numpy", "pandas", "sklearn", "xgboost")
 	t.Parallel()
-	exp, sum, summaryPath := runAblation(t, "plans/xgboost.yaml")
-	c := checkTracker(t, exp, summaryPath)
-	compareSummary(t, sum, c)
-	if sum.Direction != "minimize" {
-		t.Errorf("direction %q, want minimize", sum.Direction)
-	}
+	exp, sum, c := checkedAblation(t, "plans/xgboost.yaml", "minimize")
 	all := sum.variant(t, "all")
 	for _, g := range []string{"body", "cholesterol", "metabolic"} {
 		minus := sum.variant(t, "-"+g)

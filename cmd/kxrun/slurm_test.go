@@ -83,9 +83,7 @@ func newSlurmSweep(t *testing.T, plan string) *slurmSweep {
 	// Whatever a failed test leaves in the queue goes.
 	if name, ok := strings.CutPrefix(strings.SplitN(plan, "\n", 2)[0], "name: "); ok {
 		t.Cleanup(func() {
-			c := exec.Command("scancel", "--name=kxrun-"+name)
-			c.Env = s.env
-			c.Run()
+			s.scancel("--name=kxrun-" + name)
 		})
 	}
 	return s
@@ -116,6 +114,28 @@ func (s *slurmSweep) run(args ...string) (string, int) {
 		code = exitStatus(s.t, err)
 	}
 	return out.String(), code
+}
+
+// scancel cancels jobs as scancel args does, with the cluster's settings.
+func (s *slurmSweep) scancel(args ...string) error {
+	c := exec.Command("scancel", args...)
+	c.Env = s.env
+	if b, err := c.CombinedOutput(); err != nil {
+		return fmt.Errorf("scancel %s: %v %s", strings.Join(args, " "), err, b)
+	}
+	return nil
+}
+
+// ablation runs the plan's ablation into exp, which must end with exit
+// status want, and returns kxrun's output and the runs logged.
+func (s *slurmSweep) ablation(want int) (string, []tracker.Row, map[string]*tracker.Record) {
+	s.t.Helper()
+	out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
+	if code != want {
+		s.t.Fatalf("exit status %d, want %d\n%s", code, want, out)
+	}
+	rows, recs := s.rows("exp")
+	return out, rows, recs
 }
 
 // rows reads a tracker's runs with their details.
@@ -340,10 +360,7 @@ func TestSlurmConcurrencyBounded(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := newSlurmSweep(t, "name: conc\ncommand: [faketrainer]\nexecutor: slurm\njobs: 2\nseeds: [1, 2, 3, 4, 5, 6]\nbase_features: [a]\n"+
 				"env: {STAMP_DIR: $DIR/stamps}\nslurm: "+c.slurm+"\n")
-			out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-			if code != 0 {
-				t.Fatalf("exit status %d\n%s", code, out)
-			}
+			s.ablation(0)
 			if n := maxOverlap(t, filepath.Join(s.dir, "stamps")); n != 2 {
 				t.Errorf("at most %d runs went at once, want 2", n)
 			}
@@ -383,10 +400,8 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 					continue
 				}
 				cancelled[job] = true
-				c := exec.Command("scancel", job)
-				c.Env = s.env
-				if b, err := c.CombinedOutput(); err != nil {
-					t.Errorf("scancel %s: %v %s", job, err, b)
+				if err := s.scancel(job); err != nil {
+					t.Error(err)
 				}
 			}
 		}
@@ -441,10 +456,8 @@ func TestSlurmWorkerKilled(t *testing.T) {
 				killedIn[name] = job
 			}
 		}
-		c := exec.Command("scancel", job)
-		c.Env = s.env
-		if b, err := c.CombinedOutput(); err != nil {
-			t.Fatalf("scancel %s: %v %s", job, err, b)
+		if err := s.scancel(job); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if err := cmd.Wait(); err != nil {
@@ -531,11 +544,7 @@ func TestSlurmFailures(t *testing.T) {
 		// Slurm counts limits in minutes and checks them every 30 s: this
 		// takes one to two minutes, alongside the others.
 		s := newSlurmSweep(t, "name: tl\ncommand: [faketrainer, hang]\nexecutor: slurm\nseeds: [1]\nbase_features: [a]\nslurm: {poll: 1, time: \"1\"}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		if len(rows) != 1 || rows[0].Status != "failed" || !strings.Contains(rows[0].Reason, "TIMEOUT") || !recs[rows[0].RunID].TimedOut {
 			t.Errorf("want the run failed by Slurm's TIMEOUT, got %+v", rows)
 		}
@@ -544,11 +553,7 @@ func TestSlurmFailures(t *testing.T) {
 		t.Parallel()
 		s := newSlurmSweep(t, "name: fl\ncommand: [faketrainer, by-variant]\nexecutor: slurm\njobs: 4\ntimeout: 2s\nseeds: [1]\nbase_features: [a]\n"+
 			"feature_groups: {crash: [c], hang: [h], x: [x]}\nslurm: {poll: 1}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		got := map[string]string{}
 		for _, r := range rows {
 			got[r.Variant] = r.Status + ": " + r.Reason
@@ -569,11 +574,7 @@ func TestSlurmFailures(t *testing.T) {
 		// A run that brings its worker down (as one running out of memory
 		// would) is given to another worker, but not forever.
 		s := newSlurmSweep(t, "name: kw\ncommand: [faketrainer, kill-parent]\nexecutor: slurm\nseeds: [1]\nbase_features: [a]\nslurm: {poll: 1, mode: workers}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		if len(rows) != 1 || rows[0].Status != "failed" || !strings.Contains(rows[0].Reason, "lost with its worker 3 times") || recs[rows[0].RunID].Attempts != 3 {
 			t.Errorf("want the run failed after 3 workers were lost, got %+v", rows)
 		}
@@ -585,11 +586,7 @@ func TestSlurmFailures(t *testing.T) {
 		// where the tracker's path is a local disk.
 		elsewhere := t.TempDir()
 		s.env = append(s.env, "KXRUN_SLURM_JOB_DIR="+elsewhere)
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, _ := s.rows("exp")
+		out, rows, _ := s.ablation(exitRunsFailed)
 		if len(rows) != 2 {
 			t.Fatalf("want 2 runs, got %d\n%s", len(rows), out)
 		}
