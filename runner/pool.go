@@ -167,7 +167,7 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 	for range min(jobs, len(specs)) {
 		g.Go(func() error {
 			for i := range next {
-				if gctx.Err() != nil || stopped(opts.Stop) {
+				if gctx.Err() != nil || isClosed(opts.Stop) {
 					continue // handed over as the sweep was stopped: never started
 				}
 				res, err := runOne(gctx, exe, base, specs[i], hooks, slots)
@@ -202,9 +202,10 @@ feed:
 	return results, nil
 }
 
-func stopped(stop <-chan struct{}) bool {
+// isClosed tells whether c is closed, without waiting.
+func isClosed(c <-chan struct{}) bool {
 	select {
-	case <-stop:
+	case <-c:
 		return true
 	default:
 		return false

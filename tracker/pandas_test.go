@@ -12,7 +12,7 @@ import (
 
 func TestPandasReadsRunsCSV(t *testing.T) {
 	debpython.Require(t, "pandas")
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	notes := []string{"", "commas, and \"quotes\"", "two\nlines", "NA"}
 	lbs := []*float64{nil, fp(0), fp(0.812345678901234), nil}
 	scores := []float64{0.1 + 0.2, 0.8123456789012345, 1e-9, 12345.678}

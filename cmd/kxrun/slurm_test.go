@@ -126,6 +126,17 @@ func (s *slurmSweep) scancel(args ...string) error {
 	return nil
 }
 
+// startAblation starts the plan's ablation into exp and returns kxrun,
+// running, and where its output goes.
+func (s *slurmSweep) startAblation() (*exec.Cmd, *strings.Builder) {
+	s.t.Helper()
+	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	return cmd, out
+}
+
 // ablation runs the plan's ablation into exp, which must end with exit
 // status want, and returns kxrun's output and the runs logged.
 func (s *slurmSweep) ablation(want int) (string, []tracker.Row, map[string]*tracker.Record) {
@@ -373,10 +384,7 @@ func TestSlurmConcurrencyBounded(t *testing.T) {
 func TestSlurmCancelledFromOutside(t *testing.T) {
 	s := newSlurmSweep(t, "name: ext\ncommand: [faketrainer, hang-once]\nexecutor: slurm\njobs: 2\nretries: 1\nseeds: [1, 2]\nbase_features: [a]\n"+
 		"env: {PID_DIR: $PIDS}\nslurm: {poll: 1}\n")
-	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := s.startAblation()
 	// Only first tries hang (and write pid files): cancel the job of each
 	// as it appears, until kxrun is done.
 	exited := make(chan error, 1)
@@ -430,10 +438,7 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 func TestSlurmWorkerKilled(t *testing.T) {
 	s := newSlurmSweep(t, "name: wk\ncommand: [faketrainer, hang-once]\nexecutor: slurm\njobs: 1\nseeds: [1, 2, 3]\nbase_features: [a]\n"+
 		"env: {PID_DIR: $PIDS}\nslurm: {poll: 1, mode: workers, workers: 1}\n")
-	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := s.startAblation()
 	// One worker, one hanging run at a time: kill the worker each time.
 	killed := map[string]bool{}
 	killedIn := map[string]string{} // run -> the worker killed during it
@@ -490,10 +495,7 @@ func TestSlurmInterrupt(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			s := newSlurmSweep(t, "name: int"+mode+"\ncommand: [faketrainer, hang-tree]\nexecutor: slurm\njobs: 2\nseeds: [1, 2, 3]\nbase_features: [a]\n"+
 				"env: {PID_DIR: $PIDS}\nslurm: {poll: 1, mode: "+mode+"}\n")
-			cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := s.startAblation()
 			waitFor(t, "two trainers running", 30*time.Second, func() bool { return len(pidFiles(s.pids)) >= 2 })
 			if mode == "array" {
 				// kxrun status shows the jobs as squeue last saw them: two
