@@ -33,13 +33,23 @@ func TestMain(m *testing.M) {
 
 var demoTrainer string
 
-func TestScripts(t *testing.T) {
-	bin := t.TempDir()
-	demoTrainer = filepath.Join(bin, "demotrainer")
-	build := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer")
-	if out, err := build.CombinedOutput(); err != nil {
+// demoTrainerPath builds the example trainer once.
+func demoTrainerPath(t *testing.T) string {
+	t.Helper()
+	if demoTrainer != "" {
+		if _, err := os.Stat(demoTrainer); err == nil {
+			return demoTrainer
+		}
+	}
+	demoTrainer = filepath.Join(t.TempDir(), "demotrainer")
+	if out, err := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer").CombinedOutput(); err != nil {
 		t.Fatalf("build demotrainer: %v\n%s", err, out)
 	}
+	return demoTrainer
+}
+
+func TestScripts(t *testing.T) {
+	bin := filepath.Dir(demoTrainerPath(t))
 	repo, _ := filepath.Abs("../..")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",

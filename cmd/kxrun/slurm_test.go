@@ -315,21 +315,6 @@ func TestSlurmSameAsLocal(t *testing.T) {
 	}
 }
 
-// demoTrainerPath builds the example trainer once.
-func demoTrainerPath(t *testing.T) string {
-	t.Helper()
-	if demoTrainer != "" {
-		if _, err := os.Stat(demoTrainer); err == nil {
-			return demoTrainer
-		}
-	}
-	demoTrainer = filepath.Join(t.TempDir(), "demotrainer")
-	if out, err := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer").CombinedOutput(); err != nil {
-		t.Fatalf("build demotrainer: %v\n%s", err, out)
-	}
-	return demoTrainer
-}
-
 // maxOverlap is the largest number of runs that were going at the same
 // moment, from the start and end times the trainers wrote.
 func maxOverlap(t *testing.T, dir string) int {
