@@ -2,7 +2,10 @@
 // path into a tracker directory: other packages ask it for one
 // (CSVPath, DetailsPath, ConfigPath, SubmissionPath, FigurePaths,
 // Resolve for a recorded path) or have it write the file (Commit,
-// WriteReport, SaveSubmission, SetFigureKey).
+// WriteReport, SaveSubmission, SetFigureKey). Besides the runs it keeps
+// what sweeps share while they run (claims of fingerprints, progress for
+// `kxrun status`, the exchange with Slurm jobs), reads runs.csv as it grows
+// (RowsSince), and checks a tracker for damage (Doctor).
 //
 // Layout of a tracker directory:
 //
@@ -19,11 +22,14 @@
 //	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
 //	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	sweeps/s<N>.json              what each sweep did (kxrun sweeps)
+//	baseline                      the run id of the baseline (kxrun baseline)
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress, and the
 //	                              exchange directories of sweeps on Slurm
 //	                              (tasks, queue, exit files: see Exchange)
 //	.work/claims/<fp>.json        fingerprints being computed, and by whom
+//	.work/status/<pid>.json       the progress of each running sweep (kxrun status)
+//	.work/summary.json            a cache of the rows reports start from (summary.go)
 //	.work/edit.json               an edit of runs.csv and details under way
 //
 // Durability: every file is written under a temporary name and renamed
