@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kxrun/kxrun/internal/debpython"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -29,15 +30,9 @@ type expected struct {
 
 func fixture(t *testing.T) (string, []expected) {
 	t.Helper()
-	const py = "/usr/bin/python3"
-	if exec.Command(py, "-c", "import numpy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("numpy is missing in CI: .ci/run must install python3-numpy")
-		}
-		t.Skip("python3-numpy not installed: apt-get install python3-numpy")
-	}
+	debpython.Require(t, "numpy")
 	dir := t.TempDir()
-	out, err := exec.Command(py, "testdata/make_pytracker.py", dir).Output()
+	out, err := exec.Command(debpython.Path, "testdata/make_pytracker.py", dir).Output()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // pandasRuns is what testdata/read_runs.py prints.
@@ -51,7 +53,7 @@ type scoreCase struct {
 // (read with float_precision="round_trip": pandas' default float parser is
 // not correctly rounded, and reads 0.20000000000000004 as 0.2).
 func TestPandasReadsRunsCSV(t *testing.T) {
-	requirePython(t, "numpy", "pandas")
+	debpython.Require(t, "numpy", "pandas")
 	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
@@ -64,7 +66,7 @@ command: [%q, %q]
 env: {INTEROP_OUT: %q}
 seeds: %s
 base_features: [a, b, c]
-`, python, testdata(t, "score_trainer.py"), out, strings.Join(strings.Fields(fmt.Sprint(seeds)), ", ")))
+`, debpython.Path, testdata(t, "score_trainer.py"), out, strings.Join(strings.Fields(fmt.Sprint(seeds)), ", ")))
 	exp := filepath.Join(dir, "exp")
 	mustKxrun(t, 0, dir, "ablation", "scores.yaml", "--dir", exp)
 
@@ -140,7 +142,7 @@ base_features: [a, b, c]
 // named like its default missing-value strings, and checks that kxrun warns
 // about every group whose variant pandas loses.
 func TestPandasNAGroupNames(t *testing.T) {
-	requirePython(t, "numpy", "pandas")
+	debpython.Require(t, "numpy", "pandas")
 	t.Parallel()
 	groups := []string{"nan", "NaN", "NA", "null", "NULL", "None", "nan_rate"}
 	dir := t.TempDir()
@@ -150,7 +152,7 @@ func TestPandasNAGroupNames(t *testing.T) {
 	}
 	var plan strings.Builder
 	fmt.Fprintf(&plan, "name: na\ncommand: [%q, %q]\nenv: {INTEROP_OUT: %q}\nseeds: [1]\nbase_features: [b]\nfeature_groups:\n",
-		python, testdata(t, "score_trainer.py"), out)
+		debpython.Path, testdata(t, "score_trainer.py"), out)
 	for i, g := range groups {
 		fmt.Fprintf(&plan, "  %s: [f%d]\n", g, i)
 	}

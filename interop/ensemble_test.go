@@ -14,6 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // sweepModels are the scikit-learn models of the blending sweep.
@@ -33,7 +35,7 @@ var (
 // five model types (two variants each), once for every test that blends.
 func scikitSweep(t *testing.T) string {
 	t.Helper()
-	requirePython(t, "numpy", "sklearn", "scipy", "pandas")
+	debpython.Require(t, "numpy", "sklearn", "scipy", "pandas")
 	sweepOnce.Do(func() {
 		dir, err := os.MkdirTemp(filepath.Dir(kxrunBin), "sweep-") // removed with kxrunBin
 		if err != nil {
@@ -52,7 +54,7 @@ base_features: [mean radius, mean texture, mean smoothness]
 feature_groups:
   worst: [worst radius, worst texture, worst smoothness, worst concave points]
 params: {model: %s}
-`, m, m, python, testdata(t, "sweep_trainer.py"), m)
+`, m, m, debpython.Path, testdata(t, "sweep_trainer.py"), m)
 			if err := os.WriteFile(filepath.Join(dir, m+".yaml"), []byte(plan), 0o644); err != nil {
 				sweepErr = err.Error()
 				return
@@ -214,7 +216,7 @@ func pythonStdinJSON(t *testing.T, out any, in any, args ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python, args...)
+	cmd := exec.Command(debpython.Path, args...)
 	cmd.Env, cmd.Stdin = cleanEnv(), bytes.NewReader(data)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

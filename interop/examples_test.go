@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // The examples under examples/python run end to end under kxrun, and every
@@ -180,7 +182,7 @@ func rerunAlone(t *testing.T, script, exp, runID string) {
 	for k, v := range d.Env {
 		env = append(env, k+"="+v)
 	}
-	res := run(t, repoRoot(t), env, python, script)
+	res := run(t, repoRoot(t), env, debpython.Path, script)
 	if res.code != 0 {
 		t.Fatalf("%s alone: exit %d\n%s", script, res.code, res.stderr)
 	}
@@ -206,15 +208,23 @@ func rerunAlone(t *testing.T, script, exp, runID string) {
 	t.Logf("%s %s: script alone cv %.17g, kxrun cv_score %.17g", runID, d.Name, alone.Metrics["cv_mean"], *d.CVScore)
 }
 
-func TestSklearnExampleAblation(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn")
-	t.Parallel()
-	exp, sum, summaryPath := runAblation(t, "plans/sklearn.yaml")
-	c := checkTracker(t, exp, summaryPath)
+// checkedAblation runs the ablation of planFile, checks its tracker and
+// that its summary agrees with the tracker and has the direction want.
+func checkedAblation(t *testing.T, planFile, direction string) (exp string, sum *ablationSummary, c trackerCheck) {
+	t.Helper()
+	exp, sum, summaryPath := runAblation(t, planFile)
+	c = checkTracker(t, exp, summaryPath)
 	compareSummary(t, sum, c)
-	if sum.Direction != "maximize" {
-		t.Errorf("direction %q, want maximize", sum.Direction)
+	if sum.Direction != direction {
+		t.Errorf("direction %q, want %s", sum.Direction, direction)
 	}
+	return exp, sum, c
+}
+
+func TestSklearnExampleAblation(t *testing.T) {
+	debpython.Require(t, "numpy", "pandas", "sklearn")
+	t.Parallel()
+	exp, sum, c := checkedAblation(t, "plans/sklearn.yaml", "maximize")
 	last := sum.Seeds[len(sum.Seeds)-1]
 	for _, r := range c.Runs {
 		// ROC AUC of a sane classifier on this data is well above chance.
@@ -230,14 +240,9 @@ func TestSklearnExampleAblation(t *testing.T) {
 // TestXGBoostExampleAblation checks the other direction: with RMSE to
 // minimize, a group whose removal raises the error has a positive gain.
 func TestXGBoostExampleAblation(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn", "xgboost")
+	debpython.Require(t, "numpy", "pandas", "sklearn", "xgboost")
 	t.Parallel()
-	exp, sum, summaryPath := runAblation(t, "plans/xgboost.yaml")
-	c := checkTracker(t, exp, summaryPath)
-	compareSummary(t, sum, c)
-	if sum.Direction != "minimize" {
-		t.Errorf("direction %q, want minimize", sum.Direction)
-	}
+	exp, sum, c := checkedAblation(t, "plans/xgboost.yaml", "minimize")
 	all := sum.variant(t, "all")
 	for _, g := range []string{"body", "cholesterol", "metabolic"} {
 		minus := sum.variant(t, "-"+g)
@@ -262,7 +267,7 @@ func TestXGBoostExampleAblation(t *testing.T) {
 
 // TestSklearnExampleSeeds runs the example under `kxrun seeds`.
 func TestSklearnExampleSeeds(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn")
+	debpython.Require(t, "numpy", "pandas", "sklearn")
 	t.Parallel()
 	exp := filepath.Join(t.TempDir(), "exp")
 	mustKxrun(t, 0, repoRoot(t), "seeds", "plans/sklearn.yaml", "--dir", exp)

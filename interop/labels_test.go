@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // TestPlanLabels runs a trainer that reports no labels, with the plan's
@@ -42,7 +44,7 @@ base_features: [mean radius, mean texture, worst radius]
 params: {model: lr, C: 0.3}
 target: target.npy
 folds: folds.npy
-`, python, testdata(t, "sweep_trainer.py"), work)
+`, debpython.Path, testdata(t, "sweep_trainer.py"), work)
 	writeFile(t, filepath.Join(dir, "planlabels.yaml"), plan)
 	mustKxrun(t, 0, dir, "ablation", "planlabels.yaml", "--dir", "exp")
 	res := mustKxrun(t, 0, dir, "report", "--dir", "exp", "--json", "--all")

@@ -12,14 +12,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// python is Debian's interpreter, the one that sees apt-installed modules.
-const python = "/usr/bin/python3"
+	"github.com/kxrun/kxrun/internal/debpython"
+)
 
 // kxrunBin is the kxrun binary built for this test run by TestMain.
 var kxrunBin string
@@ -41,42 +39,6 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
-}
-
-// debPackage names the Debian package of a Python module.
-var debPackage = map[string]string{
-	"numpy": "python3-numpy", "pandas": "python3-pandas", "sklearn": "python3-sklearn",
-	"xgboost": "python3-xgboost", "scipy": "python3-scipy",
-}
-
-// imports caches which module lists /usr/bin/python3 imports.
-var imports sync.Map
-
-// requirePython skips the test unless /usr/bin/python3 imports every
-// module; in CI (CI set) it fails instead, so a missing package cannot pass
-// as a skip.
-func requirePython(t *testing.T, modules ...string) {
-	t.Helper()
-	key := strings.Join(modules, ", ")
-	ok, seen := imports.Load(key)
-	if !seen {
-		ok = exec.Command(python, "-c", "import "+key).Run() == nil
-		imports.Store(key, ok)
-	}
-	if ok.(bool) {
-		return
-	}
-	var missing []string
-	for _, m := range modules {
-		if exec.Command(python, "-c", "import "+m).Run() != nil {
-			missing = append(missing, debPackage[m])
-		}
-	}
-	msg := fmt.Sprintf("%s cannot import %s: apt-get install %s", python, key, strings.Join(missing, " "))
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s (.ci/run must install them)", msg)
-	}
-	t.Skip(msg)
 }
 
 // repoRoot is the module's root, where the example plans are run from.
@@ -156,7 +118,7 @@ func mustKxrun(t *testing.T, want int, dir string, args ...string) cmdResult {
 // pythonJSON runs a Python script and decodes the JSON it prints into v.
 func pythonJSON(t *testing.T, v any, args ...string) {
 	t.Helper()
-	res := run(t, ".", cleanEnv(), python, args...)
+	res := run(t, ".", cleanEnv(), debpython.Path, args...)
 	if res.code != 0 {
 		t.Fatalf("python3 %s: exit %d\n%s", strings.Join(args, " "), res.code, res.stderr)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // npyPlan writes a one-run plan whose trainer saves arrays of one kind
@@ -26,7 +28,7 @@ command: [%q, %q, %q, %q]
 env: {INTEROP_OUT: %q}
 seeds: [7]
 base_features: [x]
-`, python, testdata(t, "npy_trainer.py"), kind, where, out))
+`, debpython.Path, testdata(t, "npy_trainer.py"), kind, where, out))
 	return dir, out
 }
 
@@ -35,7 +37,7 @@ base_features: [x]
 // each file exactly as numpy does and that numpy loads what kxrun kept as
 // the very array the trainer saved.
 func TestNumpyArraysKeptBitForBit(t *testing.T) {
-	requirePython(t, "numpy")
+	debpython.Require(t, "numpy")
 	tests := []struct {
 		kind  string
 		where string // run_dir: default names in KXRUN_RUN_DIR; absolute, relative: declared paths
@@ -114,7 +116,7 @@ func TestNumpyArraysKeptBitForBit(t *testing.T) {
 // numeric predictions: each run must fail with a reason naming the dtype,
 // kxrun must log it and keep nothing, and never crash.
 func TestNumpyArraysRefused(t *testing.T) {
-	requirePython(t, "numpy")
+	debpython.Require(t, "numpy")
 	tests := []struct{ kind, reason string }{
 		{"object_mixed", "not a numeric array: dtype object ('|O')"},
 		{"object_floats", "not a numeric array: dtype object ('|O')"},

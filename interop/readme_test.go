@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // readmeBlocks returns the fenced code blocks of the README section
@@ -42,7 +44,7 @@ func readmeBlocks(t *testing.T) map[string][]string {
 // TestReadmePythonSection runs the README's Python section as a user would:
 // its trainer under its plan, then its notebook code on the tracker.
 func TestReadmePythonSection(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "sklearn")
+	debpython.Require(t, "numpy", "pandas", "sklearn")
 	t.Parallel()
 	blocks := readmeBlocks(t)
 	dir := t.TempDir()
@@ -67,7 +69,7 @@ print(json.dumps({
 }))
 `
 	writeFile(t, filepath.Join(dir, "notebook.py"), notebook)
-	res := run(t, dir, cleanEnv(), python, "notebook.py")
+	res := run(t, dir, cleanEnv(), debpython.Path, "notebook.py")
 	if res.code != 0 {
 		t.Fatalf("the README's notebook code fails: exit %d\n%s", res.code, res.stderr)
 	}
@@ -111,7 +113,7 @@ print(json.dumps({
 	// Run by hand, the same script still works and writes its arrays where
 	// it is started.
 	alone := t.TempDir()
-	res = run(t, alone, cleanEnv(), python, filepath.Join(dir, "train.py"))
+	res = run(t, alone, cleanEnv(), debpython.Path, filepath.Join(dir, "train.py"))
 	if res.code != 0 {
 		t.Fatalf("the README's trainer run by hand: exit %d\n%s", res.code, res.stderr)
 	}

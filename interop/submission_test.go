@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/kxrun/kxrun/internal/debpython"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -184,7 +185,7 @@ type syncJSON struct {
 // checks the scores recorded, the rows left alone, and the report's
 // shake-up correlations against scipy.
 func TestSubmitAndSync(t *testing.T) {
-	requirePython(t, "numpy", "pandas", "scipy")
+	debpython.Require(t, "numpy", "pandas", "scipy")
 	t.Parallel()
 	dir := t.TempDir()
 	listing := filepath.Join(dir, "listing.csv")

@@ -1,5 +1,7 @@
 // Package npyfile validates NumPy .npy files written by trainers (out-of-fold
-// and test predictions) before kxrun records or moves them.
+// and test predictions) before kxrun records or moves them (Inspect), copies
+// them without overwriting anything (Copy), reads their values as float64
+// (ReadFloat64) and writes kxrun's own float64 arrays (WriteFloat64).
 //
 // Trainer output is treated as untrusted: Inspect never trusts the header
 // blindly, reads at most a small bounded header into memory, refuses

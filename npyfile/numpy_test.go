@@ -9,17 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
-
-const python = "/usr/bin/python3"
-
-// needNumpy skips unless Debian's python3 with numpy is installed.
-func needNumpy(t *testing.T) {
-	t.Helper()
-	if err := exec.Command(python, "-c", "import numpy").Run(); err != nil {
-		t.Skip("python3-numpy not installed: apt-get install python3-numpy")
-	}
-}
 
 // writeScript saves arrays with numpy and prints what numpy says about them.
 const writeScript = `
@@ -69,9 +61,9 @@ print("verified", len(sys.argv) - 2)
 `
 
 func TestNumpyRoundTrip(t *testing.T) {
-	needNumpy(t)
+	debpython.Require(t, "numpy")
 	dir := t.TempDir()
-	out, err := exec.Command(python, "-c", writeScript, dir).Output()
+	out, err := exec.Command(debpython.Path, "-c", writeScript, dir).Output()
 	if err != nil {
 		t.Fatalf("numpy write script: %v\n%s", err, stderr(err))
 	}
@@ -105,7 +97,7 @@ func TestNumpyRoundTrip(t *testing.T) {
 		}
 	}
 	args := append([]string{"-c", verifyScript, dir}, names...)
-	if out, err := exec.Command(python, args...).CombinedOutput(); err != nil {
+	if out, err := exec.Command(debpython.Path, args...).CombinedOutput(); err != nil {
 		t.Fatalf("numpy says the copies differ: %v\n%s", err, out)
 	} else {
 		t.Log(strings.TrimSpace(string(out)))
@@ -125,8 +117,8 @@ func stderr(err error) string {
 // installed numpy is the one that wrote the manifest: other versions may
 // legitimately pad headers differently.
 func TestMakeFixturesUpToDate(t *testing.T) {
-	needNumpy(t)
-	ver, err := exec.Command(python, "-c", "import numpy; print(numpy.__version__)").Output()
+	debpython.Require(t, "numpy")
+	ver, err := exec.Command(debpython.Path, "-c", "import numpy; print(numpy.__version__)").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +143,7 @@ func TestMakeFixturesUpToDate(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(scratch, "make_fixtures.py"), script, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(python, filepath.Join(scratch, "make_fixtures.py")).CombinedOutput(); err != nil {
+	if out, err := exec.Command(debpython.Path, filepath.Join(scratch, "make_fixtures.py")).CombinedOutput(); err != nil {
 		t.Fatalf("make_fixtures.py: %v\n%s", err, out)
 	}
 	fresh, err := os.ReadFile(filepath.Join(scratch, "manifest.json"))

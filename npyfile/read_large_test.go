@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // TestReadFloat64LargeMatchesNumpy covers what the small corpus cannot:
@@ -16,7 +18,7 @@ import (
 // chunk boundaries. numpy writes each array and its float64 values in C
 // order as raw little-endian bytes; ReadFloat64 must give the same bits.
 func TestReadFloat64LargeMatchesNumpy(t *testing.T) {
-	needNumpy(t)
+	debpython.Require(t, "numpy")
 	dir := t.TempDir()
 	script := `
 import sys
@@ -39,7 +41,7 @@ for name, a in arrays.items():
     np.save(f"{out}/{name}.npy", a)
     a.astype("<f8").ravel(order="C").tofile(f"{out}/{name}.f8")
 `
-	if out, err := exec.Command(python, "-c", script, dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command(debpython.Path, "-c", script, dir).CombinedOutput(); err != nil {
 		t.Fatalf("numpy: %v\n%s", err, out)
 	}
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.npy"))

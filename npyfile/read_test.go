@@ -3,25 +3,20 @@ package npyfile
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // TestReadFloat64MatchesNumpy reads every accepted array of the numpy
 // corpus and compares each value with numpy's own float64 conversion in C
 // order.
 func TestReadFloat64MatchesNumpy(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if exec.Command(py, "-c", "import numpy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("numpy is missing in CI: .ci/run must install python3-numpy")
-		}
-		t.Skip("python3-numpy not installed: apt-get install python3-numpy")
-	}
+	debpython.Require(t, "numpy")
 	var files []string
 	matches, _ := filepath.Glob("testdata/npy/*.npy")
 	for _, m := range matches {
@@ -39,7 +34,7 @@ for path in sys.argv[1:]:
     out[path] = [float(x).hex() for x in a]
 print(json.dumps(out))
 `
-	out, err := exec.Command(py, append([]string{"-c", script}, files...)...).Output()
+	out, err := exec.Command(debpython.Path, append([]string{"-c", script}, files...)...).Output()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 func TestWriteFloat64(t *testing.T) {
@@ -41,13 +43,13 @@ func TestWriteFloat64(t *testing.T) {
 			if err := WriteFloat64(path, tc.values, tc.shape); err == nil {
 				t.Error("an existing file was overwritten")
 			}
-			if exec.Command("/usr/bin/python3", "-c", "import numpy").Run() == nil {
+			if debpython.Missing("numpy") == "" {
 				script := "import numpy,sys; a=numpy.load(sys.argv[1]); assert a.dtype == numpy.float64 and a.shape == tuple(map(int, sys.argv[2:])), (a.dtype, a.shape); print(a.ravel().tolist())"
 				args := []string{"-c", script, path}
 				for _, d := range tc.shape {
 					args = append(args, fmt.Sprint(d))
 				}
-				out, err := exec.Command("/usr/bin/python3", args...).CombinedOutput()
+				out, err := exec.Command(debpython.Path, args...).CombinedOutput()
 				if err != nil {
 					t.Fatalf("numpy.load: %v\n%s", err, out)
 				}

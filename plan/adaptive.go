@@ -3,7 +3,7 @@ package plan
 import (
 	"fmt"
 	"math"
-	"strings"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -55,17 +55,12 @@ func (d *decoder) adaptive(p *Plan, k, v *yaml.Node) {
 			"adaptive: want a mapping with min_seeds, max_seeds and looks, got %s", describe(v))
 		return
 	}
-	known := func(name string) bool { return name == "min_seeds" || name == "max_seeds" || name == "looks" }
 	a := Adaptive{}
 	nodes := map[string]*yaml.Node{}
 	errs := len(d.errs)
 	for _, kv := range d.mapping(v, "adaptive", nil) {
-		if !known(kv.name) {
-			hint := "valid keys: " + strings.Join(adaptiveKeys, ", ")
-			if s := closestName(kv.name, adaptiveKeys); s != "" {
-				hint = fmt.Sprintf("did you mean %q?", s)
-			}
-			d.errorf(kv.key, hint, "adaptive: unknown key %q", kv.name)
+		if !slices.Contains(adaptiveKeys, kv.name) {
+			d.unknownKey(kv.key, "adaptive", kv.name, adaptiveKeys)
 			continue
 		}
 		if isNull(kv.value) {

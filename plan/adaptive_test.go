@@ -22,10 +22,7 @@ func TestAdaptiveDecode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Parse("plans/x.yaml", []byte(complete(tt.src)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := mustParse(t, "plans/x.yaml", complete(tt.src))
 			if diff := cmp.Diff(tt.want, p.Adaptive); diff != "" {
 				t.Errorf("adaptive (-want +got):\n%s", diff)
 			}
@@ -34,10 +31,7 @@ func TestAdaptiveDecode(t *testing.T) {
 }
 
 func TestAdaptiveSettingsDefault(t *testing.T) {
-	p, err := Parse("plans/x.yaml", []byte(complete("")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustParse(t, "plans/x.yaml", complete(""))
 	if diff := cmp.Diff(Adaptive{3, 12, []int{3, 5, 8, 12}}, p.AdaptiveSettings()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

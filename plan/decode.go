@@ -362,7 +362,7 @@ func (d *decoder) mapping(m *yaml.Node, what string, known func(name string) boo
 		}
 		seen[name] = k
 		if known != nil && !known(name) {
-			d.unknownKey(k, name)
+			d.unknownKey(k, "", name, fieldNames)
 			continue
 		}
 		out = append(out, keyValue{name, k, v, m.Content[i+1]})
@@ -370,16 +370,21 @@ func (d *decoder) mapping(m *yaml.Node, what string, known func(name string) boo
 	return out
 }
 
-func (d *decoder) unknownKey(k *yaml.Node, name string) {
+// unknownKey reports key name, not one of keys, in the mapping what ("" at
+// the top of the plan), with the closest key or else the valid ones.
+func (d *decoder) unknownKey(k *yaml.Node, what, name string, keys []string) {
 	if len(d.errs) >= maxErrors {
 		d.dropped++ // skip the suggestion work for a message nobody sees
 		return
 	}
-	hint := "valid keys: " + strings.Join(fieldNames, ", ")
-	if s := closestName(name, fieldNames); s != "" {
+	hint := "valid keys: " + strings.Join(keys, ", ")
+	if s := closestName(name, keys); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
 	}
-	d.errorf(k, hint, "unknown key %q", name)
+	if what != "" {
+		what += ": "
+	}
+	d.errorf(k, hint, "%sunknown key %q", what, name)
 }
 
 // resolve follows an alias to the node it names. The result carries the
@@ -573,32 +578,45 @@ func positions(a, b *yaml.Node) string {
 	return fmt.Sprintf("lines %d and %d", a.Line, b.Line)
 }
 
+// once decodes the elements of the list n with elem, which reports what
+// is wrong with one and returns false to pass it over, and calls keep with
+// each value not listed before; a repeat is reported as "<named(value)> is
+// listed twice", with both places.
+func once[T comparable](d *decoder, n *yaml.Node, elem func(e *yaml.Node) (T, bool), named func(T) string, keep func(T, *yaml.Node)) {
+	seen := map[T]*yaml.Node{}
+	for _, e := range n.Content {
+		e = resolve(e)
+		x, ok := elem(e)
+		if !ok {
+			continue
+		}
+		if prev, dup := seen[x]; dup {
+			d.errorf(e, "", "%s is listed twice (%s)", named(x), positions(prev, e))
+			continue
+		}
+		seen[x] = e
+		keep(x, e)
+	}
+}
+
 func (d *decoder) inputs(p *Plan, k, v *yaml.Node) {
 	if !d.seq("inputs", "file names", "[train.py, data/train.csv]", v) {
 		return
 	}
-	seen := map[string]*yaml.Node{}
-	for _, e := range v.Content {
-		e = resolve(e)
+	once(d, v, func(e *yaml.Node) (string, bool) {
 		s, ok := d.str("inputs", e)
-		if !ok {
-			continue
-		}
 		switch {
+		case !ok:
 		case strings.TrimSpace(s) == "":
 			d.errorf(e, "", "inputs: empty file name")
-			continue
 		case strings.IndexByte(s, 0) >= 0:
 			d.errorf(e, "", "inputs: file name contains a NUL byte")
-			continue
+		default:
+			return s, true
 		}
-		if prev, dup := seen[s]; dup {
-			d.errorf(e, "", "input %q is listed twice (%s)", s, positions(prev, e))
-			continue
-		}
-		seen[s] = e
-		p.Inputs = append(p.Inputs, s)
-	}
+		return "", false
+	}, func(s string) string { return fmt.Sprintf("input %q", s) },
+		func(s string, _ *yaml.Node) { p.Inputs = append(p.Inputs, s) })
 }
 
 // path decodes a file name: a non-empty string without NUL bytes.

@@ -27,12 +27,10 @@ func (d *decoder) featureList(where string, n *yaml.Node) []featureRef {
 		return nil
 	}
 	var out []featureRef
-	seen := map[string]*yaml.Node{}
-	for _, e := range n.Content {
-		e = resolve(e)
+	once(d, n, func(e *yaml.Node) (string, bool) {
 		s, ok := d.str(where, e)
 		if !ok {
-			continue
+			return "", false
 		}
 		if msg := badFeature(s); msg != "" {
 			if strings.TrimSpace(s) == "" {
@@ -40,15 +38,11 @@ func (d *decoder) featureList(where string, n *yaml.Node) []featureRef {
 			} else {
 				d.errorf(e, "", "%s: feature %q %s", where, s, msg)
 			}
-			continue
+			return "", false
 		}
-		if prev, dup := seen[s]; dup {
-			d.errorf(e, "", "%s: feature %q is listed twice (%s)", where, s, positions(prev, e))
-			continue
-		}
-		seen[s] = e
-		out = append(out, featureRef{s, e})
-	}
+		return s, true
+	}, func(s string) string { return fmt.Sprintf("%s: feature %q", where, s) },
+		func(s string, e *yaml.Node) { out = append(out, featureRef{s, e}) })
 	return out
 }
 

@@ -125,21 +125,10 @@ func (d *decoder) seeds(p *Plan, k, v *yaml.Node) {
 		d.errorf(v, "leave seeds out to use [42]", "seeds is an empty list")
 		return
 	}
-	seen := map[int64]*yaml.Node{}
 	var seeds []int64
-	for _, e := range v.Content {
-		e = resolve(e)
-		s, ok := d.int64("seeds", e)
-		if !ok {
-			continue
-		}
-		if prev, dup := seen[s]; dup {
-			d.errorf(e, "", "seed %d is listed twice (%s)", s, positions(prev, e))
-			continue
-		}
-		seen[s] = e
-		seeds = append(seeds, s)
-	}
+	once(d, v, func(e *yaml.Node) (int64, bool) { return d.int64("seeds", e) },
+		func(s int64) string { return fmt.Sprintf("seed %d", s) },
+		func(s int64, _ *yaml.Node) { seeds = append(seeds, s) })
 	p.Seeds = seeds
 }
 
@@ -147,22 +136,13 @@ func (d *decoder) gpus(p *Plan, k, v *yaml.Node) {
 	if !d.seq("gpus", "GPU indices", "[0, 1]", v) {
 		return
 	}
-	seen := map[int64]*yaml.Node{}
-	for _, e := range v.Content {
-		e = resolve(e)
+	once(d, v, func(e *yaml.Node) (int64, bool) {
 		g, ok := d.int64("gpus", e)
-		if !ok {
-			continue
-		}
-		if g < 0 || g > math.MaxInt32 {
+		if ok && (g < 0 || g > math.MaxInt32) {
 			d.errorf(e, "", "gpus: %d is not a GPU index (want 0 or more)", g)
-			continue
+			return 0, false
 		}
-		if prev, dup := seen[g]; dup {
-			d.errorf(e, "", "GPU %d is listed twice (%s)", g, positions(prev, e))
-			continue
-		}
-		seen[g] = e
-		p.GPUs = append(p.GPUs, int(g))
-	}
+		return g, ok
+	}, func(g int64) string { return fmt.Sprintf("GPU %d", g) },
+		func(g int64, _ *yaml.Node) { p.GPUs = append(p.GPUs, int(g)) })
 }

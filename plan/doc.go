@@ -5,7 +5,11 @@
 // their safe substitution ([Command.Expand]), the set of ablation variants
 // of a plan over its feature groups and techniques ([Plan.Variants]), the
 // variants of a path ablation ([Plan.PathVariant]) and the list of runs
-// with their file-safe names ([Plan.Runs], [RunName]).
+// with their file-safe names ([Plan.Runs], [RunName]). It also knows which
+// way the common metrics go ([MetricDirection], [ResolveDirection]), how a
+// technique's params merge over the plan's ([MergeParams]), and the
+// settings of adaptive sweeps and of the Slurm executor with their defaults
+// filled in ([Plan.AdaptiveSettings], [Plan.SlurmSettings]).
 //
 // The package is pure: [Load] reads the plan file and nothing else. It starts
 // no processes and writes no files, so callers decide where and how runs
@@ -19,7 +23,7 @@
 //	name: titanic              # default: the file name without extension
 //	competition: titanic
 //	metric: auc                # a label; the trainer computes scores
-//	direction: maximize        # or minimize
+//	direction: maximize        # or minimize; default: a known metric's, else maximize
 //	model: lgb                 # default "model"
 //	command: [python3, train.py, --seed, "{seed}", --features, "{features}"]
 //	# command: python3 train.py --features {features} > log   (run by /bin/sh -c)
@@ -44,7 +48,11 @@
 //	inputs: [train.py, data/train.csv]
 //	gpus: [0, 1]
 //	per_gpu: 1
+//	target: data/y_train.npy   # labels of the OOF rows, for trainers that do not report them
+//	folds: data/folds.npy      # the fold of each OOF row
 //	adaptive: {min_seeds: 3, max_seeds: 12, looks: [3, 5, 8, 12]}   # see [Adaptive]
+//	executor: slurm            # default local
+//	slurm: {partition: gpu, time: "2:00:00", gres: "gpu:1"}         # see [Slurm]
 //
 // Names (plan, model, group, technique) may only use letters, digits, '_',
 // '.' and '-' because they end up in file names; groups and techniques share

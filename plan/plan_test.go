@@ -48,10 +48,7 @@ per_gpu: 2
 `
 
 func TestParseFullPlan(t *testing.T) {
-	got, err := Parse("plans/groups.yaml", []byte(fullPlan))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	got := mustParse(t, "plans/groups.yaml", fullPlan)
 	want := &Plan{
 		Path:         "plans/groups.yaml",
 		Name:         "groups",
@@ -94,10 +91,7 @@ func TestParseFullPlan(t *testing.T) {
 }
 
 func TestParseDefaults(t *testing.T) {
-	got, err := Parse("plans/my plan.v2.yaml", []byte("command: python3 train.py\nbase_features: [a]\n"))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	got := mustParse(t, "plans/my plan.v2.yaml", "command: python3 train.py\nbase_features: [a]\n")
 	want := &Plan{
 		Path:         "plans/my plan.v2.yaml",
 		Name:         "my_plan.v2",
@@ -118,10 +112,7 @@ func TestParseDefaults(t *testing.T) {
 
 func TestNullMeansAbsent(t *testing.T) {
 	src := "command: [x]\nbase_features: [a]\ntimeout:\nseeds: ~\nparams:\nenv:\nname:\nfeature_groups:\n"
-	p, err := Parse("n.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	p := mustParse(t, "n.yaml", src)
 	if p.Timeout != 0 || !cmp.Equal(p.Seeds, []int64{42}) || p.Params != nil || p.Env != nil || p.Name != "n" || p.Groups != nil {
 		t.Errorf("null values were not treated as absent: %+v", p)
 	}
@@ -138,10 +129,7 @@ func TestDefaultName(t *testing.T) {
 		"plans/été 2024.yml": "_t__2024",
 		"a/b/c.tar.yaml":     "c.tar",
 	} {
-		p, err := Parse(file, []byte("command: [x]\nbase_features: [a]\n"))
-		if err != nil {
-			t.Fatalf("Parse(%q): %v", file, err)
-		}
+		p := mustParse(t, file, "command: [x]\nbase_features: [a]\n")
 		if p.Name != want {
 			t.Errorf("Parse(%q).Name = %q, want %q", file, p.Name, want)
 		}
@@ -155,10 +143,7 @@ func TestGroupOrderKept(t *testing.T) {
 	for _, n := range names {
 		b.WriteString("  " + n + ": [f_" + n + "]\n")
 	}
-	p, err := Parse("o.yaml", []byte(b.String()))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	p := mustParse(t, "o.yaml", b.String())
 	var got []string
 	for _, g := range p.Groups {
 		got = append(got, g.Name)
@@ -178,10 +163,7 @@ params:
   copy: *s
 inputs: *b
 `
-	p, err := Parse("a.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	p := mustParse(t, "a.yaml", src)
 	if diff := cmp.Diff([]string{"a", "b"}, p.Inputs); diff != "" {
 		t.Errorf("inputs via alias (-want +got):\n%s", diff)
 	}
@@ -196,6 +178,16 @@ inputs: *b
 type wantErr struct {
 	line, col int
 	frag      string
+}
+
+// mustParse parses the plan src as the file name, which must succeed.
+func mustParse(t *testing.T, name, src string) *Plan {
+	t.Helper()
+	p, err := Parse(name, []byte(src))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v\n%s", name, err, src)
+	}
+	return p
 }
 
 // complete adds a command and a feature to a snippet that lacks them, so
@@ -445,10 +437,7 @@ feature_groups:
   "null": [e]
   NaN: [f]
 `
-	p, err := Parse("w.yaml", []byte(src))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	p := mustParse(t, "w.yaml", src)
 	type w struct {
 		Line int
 		Msg  string
@@ -473,14 +462,11 @@ feature_groups:
 }
 
 func TestWarnShellInArgv(t *testing.T) {
-	p, err := Parse("w.yaml", []byte("command: [bash, -c, \"python3 t.py {features}\"]\nbase_features: [a]\n"))
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
+	p := mustParse(t, "w.yaml", "command: [bash, -c, \"python3 t.py {features}\"]\nbase_features: [a]\n")
 	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0].Msg, "bash -c") {
 		t.Errorf("warnings = %v, want one about bash -c", p.Warnings)
 	}
-	p, err = Parse("w.yaml", []byte("command: [bash, -c, \"python3 t.py\", \"{features}\"]\nbase_features: [a]\n"))
+	p, err := Parse("w.yaml", []byte("command: [bash, -c, \"python3 t.py\", \"{features}\"]\nbase_features: [a]\n"))
 	if err != nil || len(p.Warnings) != 0 {
 		t.Errorf("placeholder outside the script: warnings %v, err %v", p.Warnings, err)
 	}
@@ -571,10 +557,7 @@ func TestDocExample(t *testing.T) {
 			yaml.WriteString(rest + "\n")
 		}
 	}
-	p, err := Parse("doc.yaml", []byte(yaml.String()))
-	if err != nil {
-		t.Fatalf("doc example does not parse: %v\n%s", err, yaml.String())
-	}
+	p := mustParse(t, "doc.yaml", yaml.String())
 	if p.Name != "titanic" || len(p.Groups) != 2 || len(p.Warnings) != 0 {
 		t.Errorf("doc example parsed to %+v", p)
 	}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -74,11 +73,7 @@ func (d *decoder) slurm(p *Plan, k, v *yaml.Node) {
 	s := &Slurm{Mode: SlurmArray, Poll: DefaultSlurmPoll}
 	for _, kv := range d.mapping(v, "slurm", nil) {
 		if !slices.Contains(slurmKeys, kv.name) {
-			hint := "valid keys: " + strings.Join(slurmKeys, ", ")
-			if c := closestName(kv.name, slurmKeys); c != "" {
-				hint = fmt.Sprintf("did you mean %q?", c)
-			}
-			d.errorf(kv.key, hint, "slurm: unknown key %q", kv.name)
+			d.unknownKey(kv.key, "slurm", kv.name, slurmKeys)
 			continue
 		}
 		if isNull(kv.value) {

@@ -41,10 +41,7 @@ slurm:
 		{"null values", "slurm: {partition: null, mode: null}\n", "", Slurm{Mode: SlurmArray, Poll: DefaultSlurmPoll}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := Parse("p.yaml", []byte(head+c.text))
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := mustParse(t, "p.yaml", head+c.text)
 			if p.Executor != c.executor {
 				t.Errorf("executor %q, want %q", p.Executor, c.executor)
 			}

@@ -24,10 +24,7 @@ techniques:
 `
 
 func TestTechniquesDecode(t *testing.T) {
-	p, err := Parse("plans/t.yaml", []byte(techniquePlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustParse(t, "plans/t.yaml", techniquePlan)
 	want := []Technique{
 		{Name: "target_enc", Params: map[string]any{"encoding": "target"}},
 		{Name: "pseudo", Params: map[string]any{"pseudo_label": map[string]any{"rounds": int64(2)}}, Env: map[string]string{"USE_PSEUDO": "1"}},
@@ -44,10 +41,7 @@ func TestTechniquesDecode(t *testing.T) {
 // Every variant of a plan with a group and two techniques: features,
 // techniques, params merged by path and env, and which runs are shared.
 func TestVariantsWithTechniques(t *testing.T) {
-	p, err := Parse("plans/t.yaml", []byte(techniquePlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustParse(t, "plans/t.yaml", techniquePlan)
 	plain := map[string]any{"lr": 0.1, "pseudo_label": map[string]any{"rounds": int64(0), "threshold": 0.9}}
 	te := map[string]any{"lr": 0.1, "encoding": "target", "pseudo_label": map[string]any{"rounds": int64(0), "threshold": 0.9}}
 	ps := map[string]any{"lr": 0.1, "pseudo_label": map[string]any{"rounds": int64(2), "threshold": 0.9}}
@@ -99,10 +93,7 @@ func TestTechniqueVariantsShareRuns(t *testing.T) {
 }
 
 func TestPathVariant(t *testing.T) {
-	p, err := Parse("plans/t.yaml", []byte(techniquePlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustParse(t, "plans/t.yaml", techniquePlan)
 	fam, te, ps := Component{"family", ComponentGroup}, Component{"target_enc", ComponentTechnique}, Component{"pseudo", ComponentTechnique}
 	tests := []struct {
 		steps      []Component

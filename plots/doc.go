@@ -39,6 +39,11 @@
 //   - FoldScores(folds []float64, metric string, png, svg): one run's fold
 //     scores joined by a line, with their mean. Needs one score, and
 //     refuses a non-finite one.
+//   - OOFCorrelation(labels, m, title, png, svg): a correlation matrix of
+//     runs' OOF predictions as a heat map from -1 to 1, each cell labelled
+//     with its value. Needs 2 runs.
 //
-// Non-finite values are left out (and counted as missing data).
+// Non-finite values are left out (and counted as missing data). Scatters
+// of many runs draw only the discs that can be seen (dense.go), so that a
+// figure of 100,000 runs stays small in both formats.
 package plots

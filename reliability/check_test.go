@@ -20,6 +20,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kxrun/kxrun/internal/debpython"
 	"github.com/kxrun/kxrun/tracker"
 )
 
@@ -219,14 +220,10 @@ func isFile(path string) bool {
 	return err == nil && fi.Mode().IsRegular()
 }
 
-// debianPython is the interpreter with apt's numpy and pandas (the python3
-// on PATH may be another one).
-const debianPython = "/usr/bin/python3"
-
 // pandasCheck reads each runs.csv with pandas and returns, per file, a
 // problem or "". ok is false when pandas is not available.
 func pandasCheck(files map[string]int) (problems map[string]string, ok bool) {
-	if exec.Command(debianPython, "-c", "import pandas").Run() != nil {
+	if debpython.Missing("pandas") != "" {
 		return nil, false
 	}
 	script := `
@@ -247,7 +244,7 @@ for path, want in json.load(sys.stdin).items():
 print(json.dumps(out))
 `
 	in, _ := json.Marshal(files)
-	cmd := exec.Command(debianPython, "-c", script)
+	cmd := exec.Command(debpython.Path, "-c", script)
 	cmd.Stdin = bytes.NewReader(in)
 	out, err := cmd.Output()
 	if err != nil {

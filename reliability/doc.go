@@ -1,5 +1,6 @@
 // Package reliability holds kxrun's fault-injection suite: kill -9 in the
-// middle of sweeps, concurrent writers, a full disk, hostile trainers,
+// middle of sweeps and of rewrites of runs.csv (lb, archive, edit),
+// concurrent writers, a full disk, hostile trainers,
 // hostile plans and arguments, and secrets in the environment.
 //
 // It has no code of its own, only tests. They drive the real kxrun binary

@@ -4,9 +4,12 @@
 // It owns everything about a child process: its process group, its
 // environment, streaming its output to a log without holding it in memory,
 // timeouts, cancellation (SIGTERM to the whole group, SIGKILL after a grace
-// period), bounded concurrency, retries, and parsing the JSON result the
-// trainer prints or writes. It knows nothing of storage: callers pass hooks
-// that prepare a workspace for a run and record a finished one.
+// period), the processes a run leaves behind (kxrun is their subreaper, and
+// those that left the group are found by a marker in their environment),
+// bounded concurrency, GPU slots, retries, and parsing the JSON result the
+// trainer prints or writes, with the arrays and labels it names. It knows
+// nothing of storage: callers pass hooks that prepare a workspace for a
+// run and record a finished one.
 //
 // Two executors run the commands: Local, as children of kxrun, and Slurm,
 // as tasks of a Slurm cluster's jobs (one job array per batch, or worker

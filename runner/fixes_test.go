@@ -2,7 +2,6 @@ package runner
 
 import (
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,15 +15,7 @@ import (
 // were validated). It carries the run's KXRUN_RUN_DIR, which finds it.
 func TestGrandchildOutOfTheGroupIsNotLeftBehind(t *testing.T) {
 	start := time.Now()
-	res := runOneSpec(t, trainerSpec(0, "setsid-grandchild"), &Local{Grace: time.Second})
-	if res.Status != StatusOK {
-		t.Fatalf("status %s (%s)", res.Status, res.Reason)
-	}
-	data, err := os.ReadFile(filepath.Join(res.Workspace.RunDir, "grandchild.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, _ := strconv.Atoi(string(data))
+	pid := grandchildLeft(t, "setsid-grandchild")
 	if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && !strings.Contains(string(st), ") Z ") {
 		t.Errorf("grandchild %d outside the process group still runs after the run", pid)
 	}

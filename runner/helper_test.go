@@ -25,6 +25,15 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// startTrainer starts the test binary as a trainer of kind mode, in a
+// session of its own with setsid.
+func startTrainer(mode string, setsid bool) (*exec.Cmd, error) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER="+mode)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: setsid}
+	return cmd, cmd.Start()
+}
+
 func fakeTrainer(mode string) int {
 	runDir := os.Getenv("KXRUN_RUN_DIR")
 	switch mode {
@@ -62,24 +71,12 @@ func fakeTrainer(mode string) int {
 		os.WriteFile(filepath.Join(runDir, "ready"), nil, 0o644)
 		time.Sleep(time.Hour)
 		return 0
-	case "grandchild":
-		// Leaves a sleeping grandchild behind (in the same process group)
-		// and exits successfully.
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
-		if err := cmd.Start(); err != nil {
-			return 9
-		}
-		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
-		fmt.Println(`{"cv_scores": [0.5]}`)
-		return 0
-	case "setsid-grandchild":
-		// Leaves a grandchild in a session of its own (out of the process
-		// group), with its output closed, and exits successfully.
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
+	case "grandchild", "setsid-grandchild":
+		// Leaves a sleeping grandchild behind, with its output closed, and
+		// exits successfully: in the trainer's process group, or with
+		// setsid- in a session of its own (out of the group).
+		cmd, err := startTrainer("hang", mode == "setsid-grandchild")
+		if err != nil {
 			return 9
 		}
 		os.WriteFile(filepath.Join(runDir, "grandchild.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
@@ -89,10 +86,7 @@ func fakeTrainer(mode string) int {
 		// Leaves a process in a session of its own which itself keeps a
 		// child: both are out of the group, the child under a live parent
 		// that is not kxrun.
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=setsid-middle")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
+		if _, err := startTrainer("setsid-middle", true); err != nil {
 			return 9
 		}
 		for !fileExists(filepath.Join(runDir, "chain.pids")) {
@@ -101,9 +95,8 @@ func fakeTrainer(mode string) int {
 		fmt.Println(`{"cv_scores": [0.5]}`)
 		return 0
 	case "setsid-middle":
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = append(os.Environ(), "KXRUN_TEST_TRAINER=hang")
-		if err := cmd.Start(); err != nil {
+		cmd, err := startTrainer("hang", false)
+		if err != nil {
 			return 9
 		}
 		pids := fmt.Sprintf("%d %d", os.Getpid(), cmd.Process.Pid)

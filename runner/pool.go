@@ -167,7 +167,7 @@ func Run(ctx context.Context, specs []*Spec, opts Options, hooks Hooks) ([]*Resu
 	for range min(jobs, len(specs)) {
 		g.Go(func() error {
 			for i := range next {
-				if gctx.Err() != nil || stopped(opts.Stop) {
+				if gctx.Err() != nil || isClosed(opts.Stop) {
 					continue // handed over as the sweep was stopped: never started
 				}
 				res, err := runOne(gctx, exe, base, specs[i], hooks, slots)
@@ -202,9 +202,10 @@ feed:
 	return results, nil
 }
 
-func stopped(stop <-chan struct{}) bool {
+// isClosed tells whether c is closed, without waiting.
+func isClosed(c <-chan struct{}) bool {
 	select {
-	case <-stop:
+	case <-c:
 		return true
 	default:
 		return false
@@ -329,7 +330,12 @@ func collect(res *Result, spec *Spec, ws *Workspace) error {
 		return fmt.Errorf("%s: %w", source, pythonHint(data, err))
 	}
 	res.Trainer = tr
-	res.Params = MergeParams(spec.Params, tr.Params)
+	// The plan's params, with what the trainer reports it used over them;
+	// no params stay null in the record.
+	res.Params = spec.Params
+	if len(tr.Params) > 0 {
+		res.Params = plan.MergeParams(spec.Params, tr.Params)
+	}
 	labels := []struct{ kind, declared, planned string }{{"target", tr.Target, spec.Target}, {"folds", tr.Folds, spec.Folds}}
 	for _, a := range append([]struct{ kind, declared, planned string }{{"oof", tr.OOF, ""}, {"test", tr.Test, ""}}, labels...) {
 		declared := a.declared
@@ -425,28 +431,6 @@ func movable(path, runDir string) bool {
 	}
 	fi, err := os.Lstat(path)
 	return err == nil && fi.Mode().IsRegular()
-}
-
-// MergeParams returns base with over merged into it, nested objects merged
-// key by key; neither argument is modified.
-func MergeParams(base, over map[string]any) map[string]any {
-	if len(over) == 0 {
-		return base
-	}
-	out := make(map[string]any, len(base)+len(over))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range over {
-		bm, ok1 := out[k].(map[string]any)
-		om, ok2 := v.(map[string]any)
-		if ok1 && ok2 {
-			out[k] = MergeParams(bm, om)
-			continue
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // SpecFile is the JSON written to KXRUN_SPEC for the trainer.

@@ -106,15 +106,3 @@ func TestTailBuffer(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
-
-func TestMergeParams(t *testing.T) {
-	base := map[string]any{"a": 1.0, "n": map[string]any{"x": 1.0, "y": 2.0}}
-	got := MergeParams(base, map[string]any{"b": 2.0, "n": map[string]any{"y": 3.0}})
-	want := map[string]any{"a": 1.0, "b": 2.0, "n": map[string]any{"x": 1.0, "y": 3.0}}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
-	if base["n"].(map[string]any)["y"] != 2.0 {
-		t.Error("base was modified")
-	}
-}

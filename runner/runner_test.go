@@ -217,8 +217,11 @@ func TestTimeoutOfHangingRun(t *testing.T) {
 	}
 }
 
-func TestGrandchildIsNotLeftBehind(t *testing.T) {
-	res := runOneSpec(t, trainerSpec(0, "grandchild"), &Local{Grace: time.Second})
+// grandchildLeft runs a trainer of kind mode, which must succeed, and
+// returns the pid of the grandchild it left.
+func grandchildLeft(t *testing.T, mode string) int {
+	t.Helper()
+	res := runOneSpec(t, trainerSpec(0, mode), &Local{Grace: time.Second})
 	if res.Status != StatusOK {
 		t.Fatalf("status %s (%s)", res.Status, res.Reason)
 	}
@@ -227,6 +230,11 @@ func TestGrandchildIsNotLeftBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(string(data))
+	return pid
+}
+
+func TestGrandchildIsNotLeftBehind(t *testing.T) {
+	pid := grandchildLeft(t, "grandchild")
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("grandchild %d still exists after the run (kill 0: %v)", pid, err)
 	}

@@ -3,12 +3,13 @@ package stats
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 func TestCorrelationsHandComputed(t *testing.T) {
@@ -32,20 +33,14 @@ func TestCorrelationsHandComputed(t *testing.T) {
 }
 
 func TestCorrelationsAgainstScipy(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if exec.Command(py, "-c", "import scipy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("scipy is missing in CI: .ci/run must install python3-scipy")
-		}
-		t.Skip("python3-scipy not installed: apt-get install python3-scipy")
-	}
+	debpython.Require(t, "scipy")
 	cases := [][2][]float64{
 		{{0.81, 0.82, 0.815, 0.83, 0.80}, {0.79, 0.80, 0.805, 0.81, 0.78}},
 		{{0.9, 0.91, 0.92, 0.93}, {0.88, 0.87, 0.86, 0.85}},
 		{{1, 2, 2, 3, 3, 3, 4}, {5, 3, 3, 2, 8, 1, 0}},
 	}
 	in, _ := json.Marshal(cases)
-	cmd := exec.Command(py, "-c", `
+	cmd := exec.Command(debpython.Path, "-c", `
 import json, sys
 from scipy import stats
 out = [[stats.pearsonr(x, y)[0], stats.spearmanr(x, y)[0]] for x, y in json.load(sys.stdin)]

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // studentT3 draws from Student's t with 3 degrees of freedom: a normal
@@ -98,7 +100,7 @@ func TestSequentialNullRate(t *testing.T) {
 }
 
 func TestSequentialAgainstScipy(t *testing.T) {
-	needScipy(t)
+	debpython.Require(t, "scipy", "numpy")
 	type tcase struct {
 		D       []float64 `json:"d"`
 		Alpha   float64   `json:"alpha"`
@@ -159,24 +161,12 @@ func TestSequentialAgainstScipy(t *testing.T) {
 	}
 }
 
-// needScipy skips a test without scipy for /usr/bin/python3 (and fails
-// it in CI, where it must be installed).
-func needScipy(t *testing.T) {
-	t.Helper()
-	if exec.Command("/usr/bin/python3", "-c", "import scipy, numpy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("scipy is missing in CI: .ci/run must install python3-scipy")
-		}
-		t.Skip("python3-scipy not installed for /usr/bin/python3: apt-get install python3-scipy")
-	}
-}
-
 // scipy runs a reference script with the cases as JSON on its stdin and
 // decodes what it prints into out.
 func scipy(t *testing.T, script string, cases, out any) {
 	t.Helper()
 	in, _ := json.Marshal(cases)
-	cmd := exec.Command("/usr/bin/python3", script)
+	cmd := exec.Command(debpython.Path, script)
 	cmd.Stdin = strings.NewReader(string(in))
 	cmd.Stderr = os.Stderr
 	data, err := cmd.Output()

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 func TestHandComputed(t *testing.T) {
@@ -38,13 +39,7 @@ func TestHandComputed(t *testing.T) {
 // TestBitIdenticalToNumpy asks numpy itself for the figures of random
 // vectors of every length class and requires exact equality.
 func TestBitIdenticalToNumpy(t *testing.T) {
-	const py = "/usr/bin/python3"
-	if exec.Command(py, "-c", "import numpy").Run() != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("numpy is missing in CI: .ci/run must install python3-numpy")
-		}
-		t.Skip("python3-numpy not installed: apt-get install python3-numpy")
-	}
+	debpython.Require(t, "numpy")
 	rng := rand.New(rand.NewPCG(1, 2))
 	var vectors [][]float64
 	for _, n := range []int{1, 2, 5, 7, 8, 9, 10, 15, 16, 17, 100, 128, 129, 300, 1000} {
@@ -67,7 +62,7 @@ for v in json.load(sys.stdin):
     out.append([a.mean(), a.std(), a.std(ddof=1) if len(v) > 1 else None])
 print(json.dumps(out))
 `
-	cmd := exec.Command(py, "-c", script)
+	cmd := exec.Command(debpython.Path, "-c", script)
 	cmd.Stdin = strings.NewReader(string(in))
 	out, err := cmd.Output()
 	if err != nil {

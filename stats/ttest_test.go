@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // near compares floats to a relative tolerance; infinities must match.
@@ -138,7 +140,7 @@ func TestTTestSymmetry(t *testing.T) {
 // and with the corrected test's formula written in numpy/scipy
 // (testdata/ttests.py), on score-like numbers.
 func TestTTestsAgainstScipy(t *testing.T) {
-	needScipy(t)
+	debpython.Require(t, "scipy", "numpy")
 	type tcase struct {
 		A     []float64 `json:"a"`
 		B     []float64 `json:"b"`

@@ -14,7 +14,7 @@ import (
 
 // A batch numbers and compares its runs as commits one by one would.
 func TestCommitBatchIsLikeCommitsInTurn(t *testing.T) {
-	one, batch := Open2(t, t.TempDir()), Open2(t, t.TempDir())
+	one, batch := mustOpen(t, t.TempDir()), mustOpen(t, t.TempDir())
 	cvs := []float64{0.70, 0.60, 0.75, 0.72}
 	status := []string{"ok", "failed", "ok", "ok"}
 	mk := func(i int) *Record {
@@ -85,7 +85,7 @@ func TestCommitBatchIsLikeCommitsInTurn(t *testing.T) {
 // carries on without reusing an id.
 func TestCommitBatchFailureKeepsTheRunsBefore(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	good := filepath.Join(t.TempDir(), "oof.npy")
 	npytest.Write(t, good, []float64{1, 2, 3})
 	info, err := npyfile.Inspect(good)
@@ -105,7 +105,7 @@ func TestCommitBatchFailureKeepsTheRunsBefore(t *testing.T) {
 	if len(nbs) != 1 {
 		t.Fatalf("want 1 run committed, got %d", len(nbs))
 	}
-	rows, _, err := Open2(t, dir).Runs()
+	rows, _, err := mustOpen(t, dir).Runs()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,7 @@ func BenchmarkCommitConfig(b *testing.B) {
 }
 
 func benchCommit(b *testing.B, batch int, config bool) {
-	tr, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
+	tr := mustOpen(b, b.TempDir())
 	st, err := tr.NewStaging()
 	if err != nil {
 		b.Fatal(err)
@@ -58,10 +55,7 @@ func benchCommit(b *testing.B, batch int, config bool) {
 
 // BenchmarkCSVAppend is the append of one row alone, under the lock.
 func BenchmarkCSVAppend(b *testing.B) {
-	tr, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
+	tr := mustOpen(b, b.TempDir())
 	row := RowOf(sampleRecord("bench", 0.5))
 	b.ResetTimer()
 	for i := range b.N {
@@ -82,10 +76,7 @@ func BenchmarkCSVAppend(b *testing.B) {
 
 // BenchmarkRuns reads a tracker of 10,000 runs.
 func BenchmarkRuns(b *testing.B) {
-	tr, err := Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
+	tr := mustOpen(b, b.TempDir())
 	rows := make([]Row, 10_000)
 	for i := range rows {
 		rows[i] = RowOf(sampleRecord(fmt.Sprintf("r%d", i), 0.5))

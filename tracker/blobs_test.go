@@ -12,10 +12,7 @@ import (
 // Runs that share their labels keep one copy of them, named by its hash;
 // different labels get different files, and the caller's files stay.
 func TestLabelsKeptOnceByContent(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	src := t.TempDir()
 	y1, y2 := filepath.Join(src, "y1.npy"), filepath.Join(src, "y2.npy")
 	npytest.Write(t, y1, []float64{0, 1, 1, 0})

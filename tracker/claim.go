@@ -135,19 +135,12 @@ func (t *Tracker) Wait(ctx context.Context, fp string) error {
 // Claims lists the live claims on the tracker; those of dead owners are
 // removed.
 func (t *Tracker) Claims() ([]*Claim, error) {
-	entries, err := os.ReadDir(t.path(workName, claimsDir))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	fps, err := jsonNames(t.path(workName, claimsDir))
 	if err != nil {
 		return nil, err
 	}
 	var out []*Claim
-	for _, e := range entries {
-		fp, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok {
-			continue
-		}
+	for _, fp := range fps {
 		c, err := t.readClaim(fp)
 		if err != nil {
 			continue

@@ -28,7 +28,7 @@ func otherClaim(t *testing.T, tr *Tracker, fp string, cmd *exec.Cmd) {
 }
 
 func TestClaims(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	if owner, err := tr.Claim("aa", ClaimInfo{Name: "r1", Plan: "p"}); err != nil || owner != nil {
 		t.Fatalf("first claim: %v %v", owner, err)
 	}
@@ -95,7 +95,7 @@ func TestClaims(t *testing.T) {
 // file; a live owner's stays, and so does a young claim of another host
 // unless Claims is given.
 func TestDoctorClaims(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	child := exec.Command("sleep", "30")
 	if err := child.Start(); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // named after its id, and the record says which.
 func TestConfigFiles(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	commit := func(name, cfg string) *Record {
 		t.Helper()
 		rec := sampleRecord(name, 0.5)
@@ -64,7 +64,7 @@ func TestConfigFiles(t *testing.T) {
 // the rest of its header.
 func TestTechniquesColumn(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	rec := sampleRecord("x", 0.5)
 	rec.Techniques = []string{"target_enc", "pseudo"}
 	if _, err := tr.Commit(rec, Files{}); err != nil {
@@ -93,7 +93,7 @@ func TestTechniquesColumn(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(old, "runs.csv"), []byte(oldHeader+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	otr := Open2(t, old)
+	otr := mustOpen(t, old)
 	if _, err := otr.Commit(rec, Files{}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,10 @@
 // WriteReport, SaveSubmission, SetFigureKey). It also names reports:
 // a report and its figures share one base name, ReportName
 // (<date>_<plan>_<kind>, PartialKind for a sweep stopped before its end).
+// Besides the runs it keeps what sweeps share while they run (claims of
+// fingerprints, progress for `kxrun status`, the exchange with Slurm
+// jobs), reads runs.csv as it grows (RowsSince), and checks a tracker for
+// damage (Doctor).
 //
 // Layout of a tracker directory:
 //
@@ -21,11 +25,14 @@
 //	submissions/<run_id>.csv      leaderboard submissions written from a run's test predictions
 //	submissions/index.jsonl       which run each submission file came from (by sha256)
 //	sweeps/s<N>.json              what each sweep did (kxrun sweeps)
+//	baseline                      the run id of the baseline (kxrun baseline)
 //	.lock                         held (flock) around every change
 //	.work/                        staging areas of runs in progress, and the
 //	                              exchange directories of sweeps on Slurm
 //	                              (tasks, queue, exit files: see Exchange)
 //	.work/claims/<fp>.json        fingerprints being computed, and by whom
+//	.work/status/<pid>.json       the progress of each running sweep (kxrun status)
+//	.work/summary.json            a cache of the rows reports start from (summary.go)
 //	.work/edit.json               an edit of runs.csv and details under way
 //
 // Durability: every file is written under a temporary name and renamed

@@ -10,10 +10,7 @@ import (
 
 // The names other packages get from the tracker are the layout's.
 func TestPathsOfReportsAndDetails(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	png, svg := tr.FigurePaths("2026-11-25_summary_cv_lb")
 	got := []string{tr.DetailsPath("run_007"), png, svg}
 	want := []string{

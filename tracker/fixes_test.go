@@ -12,7 +12,7 @@ import (
 // stopped the whole sweep and cancelled every other run; now the run is
 // kept without a log.
 func TestCommitWithoutItsLog(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	rec := sampleRecord("r", 0.5)
 	if _, err := tr.Commit(rec, Files{Log: filepath.Join(t.TempDir(), "gone", "output.log")}); err != nil {
 		t.Fatalf("commit: %v", err)
@@ -37,7 +37,7 @@ func TestCommitWithoutItsLog(t *testing.T) {
 // a run whose trainer deleted its log.
 func TestCommitFailsWhenLogsDirIsGone(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	log := filepath.Join(t.TempDir(), "output.log")
 	if err := os.WriteFile(log, []byte("epoch 1\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestCommitFailsWhenLogsDirIsGone(t *testing.T) {
 // `kxrun ablation` fail at the very end ("file name too long"), after
 // every run, with exit status 3.
 func TestWriteReportShortensLongNames(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	name := "2026-01-01_" + strings.Repeat("é", 150) + "_ablation.md"
 	path, err := tr.WriteReport(name, []byte("# report\n"))
 	if err != nil {

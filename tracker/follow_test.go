@@ -17,10 +17,7 @@ func rowIDs(rows []Row) []string {
 }
 
 func TestRowsSince(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	rows, pos, reset, _, err := tr.RowsSince(CSVPos{})
 	if err != nil || len(rows) != 0 || !reset {
 		t.Fatalf("empty tracker: %v %v %v", rows, reset, err)
@@ -80,10 +77,7 @@ func TestRowsSince(t *testing.T) {
 }
 
 func TestSetNotes(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	tr.Commit(sampleRecord("a", 0.5), Files{})
 	note := "two\nlines, \"quoted\" <script>"
 	row, err := tr.SetNotes("a", note)

@@ -2,29 +2,17 @@ package tracker
 
 import (
 	"encoding/json"
-	"os"
 	"os/exec"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
-// debianPython is the interpreter that sees apt-installed numpy and pandas.
-const debianPython = "/usr/bin/python3"
-
-func requirePython(t *testing.T, modules string) {
-	t.Helper()
-	if err := exec.Command(debianPython, "-c", "import "+modules).Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s cannot import %s in CI: .ci/run must install it", debianPython, modules)
-		}
-		t.Skipf("%s cannot import %s: apt-get install python3-numpy python3-pandas", debianPython, modules)
-	}
-}
-
 func TestPandasReadsRunsCSV(t *testing.T) {
-	requirePython(t, "pandas")
-	tr := Open2(t, t.TempDir())
+	debpython.Require(t, "pandas")
+	tr := mustOpen(t, t.TempDir())
 	notes := []string{"", "commas, and \"quotes\"", "two\nlines", "NA"}
 	lbs := []*float64{nil, fp(0), fp(0.812345678901234), nil}
 	scores := []float64{0.1 + 0.2, 0.8123456789012345, 1e-9, 12345.678}
@@ -35,7 +23,7 @@ func TestPandasReadsRunsCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, err := exec.Command(debianPython, "testdata/read_runs.py", tr.CSVPath()).Output()
+	out, err := exec.Command(debpython.Path, "testdata/read_runs.py", tr.CSVPath()).Output()
 	if err != nil {
 		t.Fatalf("pandas: %v", err)
 	}

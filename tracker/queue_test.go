@@ -11,10 +11,7 @@ import (
 
 func newTestExchange(t *testing.T) *Exchange {
 	t.Helper()
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	x, err := tr.NewExchange()
 	if err != nil {
 		t.Fatal(err)

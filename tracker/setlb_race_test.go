@@ -13,11 +13,11 @@ import (
 // another's in the details.
 func TestSetLBAtOnceKeepsDetailsInStep(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	if _, err := tr.Commit(sampleRecord("r", 0.5), Files{}); err != nil {
 		t.Fatal(err)
 	}
-	trackers := []*Tracker{Open2(t, dir), Open2(t, dir), Open2(t, dir)}
+	trackers := []*Tracker{mustOpen(t, dir), mustOpen(t, dir), mustOpen(t, dir)}
 	for round := range 100 {
 		var wg sync.WaitGroup
 		for i, x := range trackers {

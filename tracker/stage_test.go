@@ -11,7 +11,7 @@ import (
 // A slot is reused, but every attempt starts in an empty run directory,
 // whatever the previous run left there or removed.
 func TestSlotStartsEveryAttemptEmpty(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	st, err := tr.NewStaging()
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -68,23 +67,16 @@ func (t *Tracker) RemoveStatus(pid int) {
 // Statuses lists the sweeps running on this tracker. Statuses left by
 // processes that died are returned separately (and removed).
 func (t *Tracker) Statuses() (live, dead []*SweepStatus, err error) {
-	entries, err := os.ReadDir(t.path(workName, statusDir))
-	if os.IsNotExist(err) {
-		return nil, nil, nil
-	}
+	names, err := jsonNames(t.path(workName, statusDir))
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok {
-			continue
-		}
+	for _, name := range names {
 		pid, err := strconv.Atoi(name)
 		if err != nil {
 			continue
 		}
-		data, err := os.ReadFile(t.path(workName, statusDir, e.Name()))
+		data, err := os.ReadFile(t.path(workName, statusDir, name+".json"))
 		if err != nil {
 			continue
 		}

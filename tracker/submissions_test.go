@@ -12,10 +12,7 @@ import (
 // records a private score.
 func TestPrivateLBOnAnOldTracker(t *testing.T) {
 	dir := t.TempDir()
-	tr, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, dir)
 	for _, name := range []string{"a", "b"} {
 		if _, err := tr.Commit(sampleRecord(name, 0.5), Files{}); err != nil {
 			t.Fatal(err)
@@ -74,10 +71,7 @@ func TestPrivateLBOnAnOldTracker(t *testing.T) {
 }
 
 func TestSubmissionIndex(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	for _, name := range []string{"a", "b"} {
 		if _, err := tr.Commit(sampleRecord(name, 0.5), Files{}); err != nil {
 			t.Fatal(err)

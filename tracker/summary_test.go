@@ -12,8 +12,8 @@ import (
 // an old row in place (same size and time): a full read would fail.
 func TestNewProcessCommitsFromTheSummary(t *testing.T) {
 	dir := t.TempDir()
-	commitN(t, Open2(t, dir), "a", "b", "c")
-	path := Open2(t, dir).CSVPath()
+	commitN(t, mustOpen(t, dir), "a", "b", "c")
+	path := mustOpen(t, dir).CSVPath()
 	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -25,12 +25,12 @@ func TestNewProcessCommitsFromTheSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
-	if rows, _, err := Open2(t, dir).Runs(); err == nil && len(rows) == 3 {
+	if rows, _, err := mustOpen(t, dir).Runs(); err == nil && len(rows) == 3 {
 		t.Fatal("the damaged row went unnoticed by a full read: the test proves nothing")
 	}
 
 	rec := sampleRecord("d", 0.9)
-	nb, err := Open2(t, dir).Commit(rec, Files{})
+	nb, err := mustOpen(t, dir).Commit(rec, Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,11 @@ func TestNewProcessCommitsFromTheSummary(t *testing.T) {
 // baseline.
 func TestStaleSummaryIsNotUsed(t *testing.T) {
 	dir := t.TempDir()
-	commitN(t, Open2(t, dir), "a", "b")
-	if _, err := Open2(t, dir).SetLB("run_002", fp(0.77)); err != nil {
+	commitN(t, mustOpen(t, dir), "a", "b")
+	if _, err := mustOpen(t, dir).SetLB("run_002", fp(0.77)); err != nil {
 		t.Fatal(err)
 	}
-	nb, err := Open2(t, dir).Commit(sampleRecord("c", 0.5), Files{})
+	nb, err := mustOpen(t, dir).Commit(sampleRecord("c", 0.5), Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,12 +57,12 @@ func TestStaleSummaryIsNotUsed(t *testing.T) {
 	}
 
 	// An append the summary does not know of.
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	summary, _ := os.ReadFile(tr.summaryPath())
 	commitN(t, tr, "d")
 	os.WriteFile(tr.summaryPath(), summary, 0o644)
 	rec := sampleRecord("e", 0.5)
-	nb, err = Open2(t, dir).Commit(rec, Files{})
+	nb, err = mustOpen(t, dir).Commit(rec, Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +70,10 @@ func TestStaleSummaryIsNotUsed(t *testing.T) {
 		t.Errorf("got %s after %s", rec.RunID, nb.Previous.Name)
 	}
 
-	if _, err := Open2(t, dir).SetBaseline("run_002"); err != nil {
+	if _, err := mustOpen(t, dir).SetBaseline("run_002"); err != nil {
 		t.Fatal(err)
 	}
-	nb, err = Open2(t, dir).Commit(sampleRecord("f", 0.5), Files{})
+	nb, err = mustOpen(t, dir).Commit(sampleRecord("f", 0.5), Files{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +89,13 @@ func TestFlushWritesTheLastSummary(t *testing.T) {
 	defer func(d time.Duration) { summaryEvery = d }(summaryEvery)
 	summaryEvery = time.Hour // however slow the machine
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	for _, name := range []string{"a", "b", "c"} {
 		if _, err := tr.Commit(sampleRecord(name, 0.5), Files{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	fresh := Open2(t, dir)
+	fresh := mustOpen(t, dir)
 	fi, err := os.Stat(fresh.CSVPath())
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestFlushWritesTheLastSummary(t *testing.T) {
 	if err := tr.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	fresh = Open2(t, dir)
+	fresh = mustOpen(t, dir)
 	if !fresh.loadSummary(fi) || fresh.seen.lastNum != 3 || fresh.seen.lastOK == nil || fresh.seen.lastOK.Name != "c" {
 		t.Errorf("after Flush: last number %d, last ok %+v", fresh.seen.lastNum, fresh.seen.lastOK)
 	}

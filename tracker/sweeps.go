@@ -66,17 +66,13 @@ func (t *Tracker) SaveSweep(s *SweepRecord) error {
 
 // Sweeps lists the recorded sweeps, oldest first.
 func (t *Tracker) Sweeps() ([]*SweepRecord, error) {
-	entries, err := os.ReadDir(t.path(sweepsDir))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	ids, err := jsonNames(t.path(sweepsDir))
 	if err != nil {
 		return nil, err
 	}
 	var out []*SweepRecord
-	for _, e := range entries {
-		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || strings.HasPrefix(id, ".") {
+	for _, id := range ids {
+		if strings.HasPrefix(id, ".") {
 			continue
 		}
 		s, err := t.Sweep(id)

@@ -140,6 +140,25 @@ func (t *Tracker) path(parts ...string) string {
 	return filepath.Join(append([]string{t.Dir}, parts...)...)
 }
 
+// jsonNames lists the names of the .json files in dir, without the
+// ending; none where dir does not exist.
+func jsonNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
 // ReportsDir is where reports and figures go.
 func (t *Tracker) ReportsDir() string { return t.path(reportsDir) }
 

@@ -66,10 +66,7 @@ func sha(t *testing.T, path string) string {
 }
 
 func TestCommitKeepsEverything(t *testing.T) {
-	tr, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := mustOpen(t, t.TempDir())
 	st, err := tr.NewStaging()
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +243,7 @@ func TestOrphanDetailsIDIsNotReused(t *testing.T) {
 	// A crash after the details of run_002 were written, before its row.
 	os.WriteFile(filepath.Join(dir, "details", "run_002.json"), []byte("{}"), 0o644)
 	rec := sampleRecord("r2", 0.5)
-	if _, err := Open2(t, dir).Commit(rec, Files{}); err != nil {
+	if _, err := mustOpen(t, dir).Commit(rec, Files{}); err != nil {
 		t.Fatal(err)
 	}
 	if rec.RunID != "run_003" {
@@ -254,7 +251,8 @@ func TestOrphanDetailsIDIsNotReused(t *testing.T) {
 	}
 }
 
-func Open2(t *testing.T, dir string) *Tracker {
+// mustOpen opens the tracker in dir, which must succeed.
+func mustOpen(t testing.TB, dir string) *Tracker {
 	t.Helper()
 	tr, err := Open(dir)
 	if err != nil {
@@ -265,7 +263,7 @@ func Open2(t *testing.T, dir string) *Tracker {
 
 func TestIncrementalRefreshSeesOtherWriters(t *testing.T) {
 	dir := t.TempDir()
-	a, b := Open2(t, dir), Open2(t, dir)
+	a, b := mustOpen(t, dir), mustOpen(t, dir)
 	for i := range 3 {
 		for _, tr := range []*Tracker{a, b} {
 			rec := sampleRecord("x", float64(i))
@@ -282,12 +280,12 @@ func TestIncrementalRefreshSeesOtherWriters(t *testing.T) {
 
 func TestStaleStagesOfDeadProcessesAreRemoved(t *testing.T) {
 	dir := t.TempDir()
-	Open2(t, dir)
+	mustOpen(t, dir)
 	dead := filepath.Join(dir, ".work", "999999999-x-1")
 	live := filepath.Join(dir, ".work", strconv.Itoa(os.Getppid())+"-y-1")
 	os.MkdirAll(dead, 0o755)
 	os.MkdirAll(live, 0o755)
-	Open2(t, dir)
+	mustOpen(t, dir)
 	if _, err := os.Stat(dead); err == nil {
 		t.Error("stage of a dead process kept")
 	}

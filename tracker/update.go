@@ -173,14 +173,7 @@ func closest(rows []Row, ref string, n int) []string {
 // SetLB records a leaderboard score for a run (nil clears it) and returns
 // the updated row.
 func (t *Tracker) SetLB(ref string, score *float64) (Row, error) {
-	rows, err := t.EditRuns([]string{ref}, func(rec *Record) error {
-		rec.LBScore = score
-		return nil
-	})
-	if err != nil {
-		return Row{}, err
-	}
-	return rows[0], nil
+	return t.editRun(ref, func(rec *Record) { rec.LBScore = score })
 }
 
 // SetArchived hides runs from reports (or shows them again). Nothing is

@@ -25,7 +25,7 @@ func commitN(t *testing.T, tr *Tracker, names ...string) {
 
 func TestSetLBKeepsConcurrentAppends(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	commitN(t, tr, "a", "b", "c")
 	// Another process appends 300 runs while this one records LB scores.
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -79,7 +79,7 @@ func TestSetLBKeepsConcurrentAppends(t *testing.T) {
 }
 
 func TestFindRuns(t *testing.T) {
-	tr := Open2(t, t.TempDir())
+	tr := mustOpen(t, t.TempDir())
 	commitN(t, tr, "lgb_base", "lgb_family", "lgb_family", "xgb_title")
 	rows, _, _ := tr.Runs()
 	for ref, want := range map[string]string{"run_002": "run_002", "2": "run_002", "run_2": "run_002", "lgb_base": "run_001", "xgb_title": "run_004"} {
@@ -105,7 +105,7 @@ func TestFindRuns(t *testing.T) {
 
 func TestArchiveAndBaseline(t *testing.T) {
 	dir := t.TempDir()
-	tr := Open2(t, dir)
+	tr := mustOpen(t, dir)
 	commitN(t, tr, "a", "b", "c")
 	if _, err := tr.SetArchived([]string{"a", "run_003"}, true); err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestArchiveAndBaseline(t *testing.T) {
 		t.Errorf("neighbours %+v", nb)
 	}
 	// A baseline set by another process (another Tracker value) is seen.
-	if _, err := Open2(t, dir).SetBaseline("b"); err != nil {
+	if _, err := mustOpen(t, dir).SetBaseline("b"); err != nil {
 		t.Fatal(err)
 	}
 	nb, err = tr.Commit(sampleRecord("e", 0.9), Files{})

@@ -18,7 +18,8 @@ import (
 //
 //	KXRUN_UI_TRACKER=/tmp/t go test -run XXX -bench . -benchtime 20x ./ui
 
-func benchServer(b *testing.B) *Server {
+// benchTracker opens the tracker the benchmarks serve.
+func benchTracker(b *testing.B) *tracker.Tracker {
 	b.Helper()
 	dir := os.Getenv("KXRUN_UI_TRACKER")
 	if dir == "" {
@@ -28,7 +29,12 @@ func benchServer(b *testing.B) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(tr, Options{})
+	return tr
+}
+
+func benchServer(b *testing.B) *Server {
+	b.Helper()
+	s, err := New(benchTracker(b), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,14 +48,7 @@ var netAddr = net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8765}
 
 // BenchmarkOpen is the one full read of runs.csv, when the server starts.
 func BenchmarkOpen(b *testing.B) {
-	dir := os.Getenv("KXRUN_UI_TRACKER")
-	if dir == "" {
-		b.Skip("set KXRUN_UI_TRACKER")
-	}
-	tr, err := tracker.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	tr := benchTracker(b)
 	for b.Loop() {
 		s, err := New(tr, Options{})
 		if err != nil {

@@ -1,7 +1,9 @@
 // Package ui serves a tracker as a local web dashboard (`kxrun ui`): the
-// runs table with filters and groups by configuration, a run's page, runs
-// side by side, each sweep's gains, CV against the leaderboard, and the
-// progress of running sweeps, updated live.
+// runs table with filters and groups by configuration, a run's page (with
+// its log, arrays and submission files), runs side by side, each sweep's
+// gains, CV against the leaderboard, and the progress of running sweeps,
+// updated live. With edits allowed, a run's LB score and notes can be set
+// and the run archived from its page.
 //
 // Everything is in the binary: templates, CSS and a little JavaScript are
 // embedded, and figures are SVG drawn on the server by the plots package.

@@ -182,6 +182,15 @@ func cells(t *testing.T, page, class string) [][]string {
 }
 
 // readRows is the tracker's own reading of runs.csv.
+// servedFixture is the fixture behind a test server with the default
+// options, and its runs.
+func servedFixture(t *testing.T) (*tracker.Tracker, *httptest.Server, []tracker.Row) {
+	t.Helper()
+	tr := fixture(t)
+	_, ts := newTestServer(t, tr, Options{})
+	return tr, ts, readRows(t, tr)
+}
+
 func readRows(t *testing.T, tr *tracker.Tracker) []tracker.Row {
 	t.Helper()
 	rows, _, err := tr.Runs()

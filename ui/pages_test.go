@@ -34,9 +34,7 @@ func ids(table [][]string, col int) []string {
 }
 
 func TestRunsFilters(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	_, ts, rows := servedFixture(t)
 	// want lists the ids of the rows keep accepts, newest first, as
 	// filtered here from the tracker's reading.
 	want := func(keep func(r tracker.Row) bool) []string {
@@ -73,9 +71,7 @@ func TestRunsFilters(t *testing.T) {
 }
 
 func TestRunsCells(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	_, ts, rows := servedFixture(t)
 	got := cells(t, mustGet(t, ts, "/?archived=1"), "runs")
 	for i, cells := range got {
 		r := rows[len(rows)-1-i]
@@ -107,9 +103,7 @@ func TestRunsCells(t *testing.T) {
 }
 
 func TestRunsSortAndPages(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	_, ts, rows := servedFixture(t)
 	var ok []tracker.Row
 	for _, r := range rows {
 		if !r.Archived {
@@ -157,9 +151,7 @@ func TestRunsSortAndPages(t *testing.T) {
 }
 
 func TestGroups(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	_, ts, rows := servedFixture(t)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 5, 64) }
 	agg := func(xs []float64) []string {
 		if len(xs) == 0 {
@@ -237,9 +229,7 @@ func TestGroups(t *testing.T) {
 }
 
 func TestRunPage(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	tr, ts, rows := servedFixture(t)
 	i, _ := tracker.Find(rows, "manual_1")
 	r := rows[i]
 	rec, err := tr.Details(r.RunID)
@@ -281,9 +271,7 @@ func TestRunPage(t *testing.T) {
 }
 
 func TestComparePage(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	tr, ts, rows := servedFixture(t)
 	a, _ := tracker.Find(rows, "manual_0")
 	b, _ := tracker.Find(rows, "manual_2")
 	ra, _ := tr.Details(rows[a].RunID)
@@ -326,9 +314,7 @@ func TestComparePage(t *testing.T) {
 // The sweep page rebuilds the plan from the runs (its file is gone) and
 // shows what study.Summarize computes for the real plan.
 func TestSweepPage(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	tr, ts, rows := servedFixture(t)
 	var fin []*study.Finished
 	for _, spec := range ablPlan.Runs() {
 		i, _ := tracker.Find(rows, spec.Name)
@@ -384,9 +370,7 @@ func TestSweepPage(t *testing.T) {
 }
 
 func TestLeaderboardPage(t *testing.T) {
-	tr := fixture(t)
-	_, ts := newTestServer(t, tr, Options{})
-	rows := readRows(t, tr)
+	_, ts, rows := servedFixture(t)
 	var cv, lb []float64
 	var want [][]string
 	for _, r := range rows {

@@ -68,14 +68,8 @@ func (s *Server) record(row *tracker.Row) (*tracker.Record, error) {
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	sn := s.state.snapshot()
-	row, err := sn.find(r.PathValue("id"))
-	if err != nil {
-		notFound(w, err.Error())
-		return
-	}
-	rec, err := s.record(row)
-	if err != nil {
-		http.Error(w, "kxrun ui: "+err.Error(), http.StatusInternalServerError)
+	row, rec, ok := s.runRecord(w, r, sn)
+	if !ok {
 		return
 	}
 	d := &runData{common: s.common(sn, row.RunID+" "+row.Name, "runs"), Row: row, Rec: rec, Folds: rec.CVScores}
@@ -177,10 +171,8 @@ func (s *Server) tail(rel string, n int64) (string, bool) {
 }
 
 func (s *Server) foldFigure(w http.ResponseWriter, r *http.Request) {
-	sn := s.state.snapshot()
-	row, err := sn.find(r.PathValue("id"))
-	if err != nil {
-		notFound(w, err.Error())
+	row, ok := runRow(w, r, s.state.snapshot())
+	if !ok {
 		return
 	}
 	folds := row.CVFolds
@@ -207,7 +199,7 @@ func (s *Server) serveSVG(w http.ResponseWriter, svg []byte, note string, err er
 // artifact sends one of the run's own arrays (or any file its record
 // lists as an artifact), by kind.
 func (s *Server) artifact(w http.ResponseWriter, r *http.Request) {
-	row, rec, ok := s.runRecord(w, r)
+	row, rec, ok := s.runRecord(w, r, s.state.snapshot())
 	if !ok {
 		return
 	}
@@ -222,7 +214,7 @@ func (s *Server) artifact(w http.ResponseWriter, r *http.Request) {
 // submissionFile sends the run's n-th submission file (from 1), when it
 // is inside the tracker.
 func (s *Server) submissionFile(w http.ResponseWriter, r *http.Request) {
-	row, rec, ok := s.runRecord(w, r)
+	row, rec, ok := s.runRecord(w, r, s.state.snapshot())
 	if !ok {
 		return
 	}
@@ -235,7 +227,7 @@ func (s *Server) submissionFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logFile(w http.ResponseWriter, r *http.Request) {
-	row, rec, ok := s.runRecord(w, r)
+	row, rec, ok := s.runRecord(w, r, s.state.snapshot())
 	if !ok {
 		return
 	}
@@ -246,10 +238,21 @@ func (s *Server) logFile(w http.ResponseWriter, r *http.Request) {
 	s.sendFile(w, r, rec.Log)
 }
 
-func (s *Server) runRecord(w http.ResponseWriter, r *http.Request) (*tracker.Row, *tracker.Record, bool) {
-	row, err := s.state.snapshot().find(r.PathValue("id"))
+// runRow finds the run the request's {id} names in sn, or answers that
+// there is none.
+func runRow(w http.ResponseWriter, r *http.Request, sn snapshot) (*tracker.Row, bool) {
+	row, err := sn.find(r.PathValue("id"))
 	if err != nil {
 		notFound(w, err.Error())
+		return nil, false
+	}
+	return row, true
+}
+
+// runRecord is runRow with the run's record.
+func (s *Server) runRecord(w http.ResponseWriter, r *http.Request, sn snapshot) (*tracker.Row, *tracker.Record, bool) {
+	row, ok := runRow(w, r, sn)
+	if !ok {
 		return nil, nil, false
 	}
 	rec, err := s.record(row)

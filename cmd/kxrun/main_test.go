@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/kxrun/kxrun/internal/debpython"
 )
 
 // The test binary is also kxrun and the fake trainers the scripts run:
@@ -31,13 +33,23 @@ func TestMain(m *testing.M) {
 
 var demoTrainer string
 
-func TestScripts(t *testing.T) {
-	bin := t.TempDir()
-	demoTrainer = filepath.Join(bin, "demotrainer")
-	build := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer")
-	if out, err := build.CombinedOutput(); err != nil {
+// demoTrainerPath builds the example trainer once.
+func demoTrainerPath(t *testing.T) string {
+	t.Helper()
+	if demoTrainer != "" {
+		if _, err := os.Stat(demoTrainer); err == nil {
+			return demoTrainer
+		}
+	}
+	demoTrainer = filepath.Join(t.TempDir(), "demotrainer")
+	if out, err := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer").CombinedOutput(); err != nil {
 		t.Fatalf("build demotrainer: %v\n%s", err, out)
 	}
+	return demoTrainer
+}
+
+func TestScripts(t *testing.T) {
+	bin := filepath.Dir(demoTrainerPath(t))
 	repo, _ := filepath.Abs("../..")
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -53,13 +65,7 @@ func TestScripts(t *testing.T) {
 			if cond != "numpy" {
 				return false, fmt.Errorf("unknown condition %q", cond)
 			}
-			if exec.Command("/usr/bin/python3", "-c", "import numpy, pandas").Run() != nil {
-				if os.Getenv("CI") != "" {
-					return false, fmt.Errorf("numpy and pandas are missing in CI: .ci/run must install them")
-				}
-				return false, nil
-			}
-			return true, nil
+			return debpython.Available("numpy", "pandas")
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"jsonpath": cmdJSONPath,

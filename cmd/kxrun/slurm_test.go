@@ -83,9 +83,7 @@ func newSlurmSweep(t *testing.T, plan string) *slurmSweep {
 	// Whatever a failed test leaves in the queue goes.
 	if name, ok := strings.CutPrefix(strings.SplitN(plan, "\n", 2)[0], "name: "); ok {
 		t.Cleanup(func() {
-			c := exec.Command("scancel", "--name=kxrun-"+name)
-			c.Env = s.env
-			c.Run()
+			s.scancel("--name=kxrun-" + name)
 		})
 	}
 	return s
@@ -116,6 +114,39 @@ func (s *slurmSweep) run(args ...string) (string, int) {
 		code = exitStatus(s.t, err)
 	}
 	return out.String(), code
+}
+
+// scancel cancels jobs as scancel args does, with the cluster's settings.
+func (s *slurmSweep) scancel(args ...string) error {
+	c := exec.Command("scancel", args...)
+	c.Env = s.env
+	if b, err := c.CombinedOutput(); err != nil {
+		return fmt.Errorf("scancel %s: %v %s", strings.Join(args, " "), err, b)
+	}
+	return nil
+}
+
+// startAblation starts the plan's ablation into exp and returns kxrun,
+// running, and where its output goes.
+func (s *slurmSweep) startAblation() (*exec.Cmd, *strings.Builder) {
+	s.t.Helper()
+	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	return cmd, out
+}
+
+// ablation runs the plan's ablation into exp, which must end with exit
+// status want, and returns kxrun's output and the runs logged.
+func (s *slurmSweep) ablation(want int) (string, []tracker.Row, map[string]*tracker.Record) {
+	s.t.Helper()
+	out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
+	if code != want {
+		s.t.Fatalf("exit status %d, want %d\n%s", code, want, out)
+	}
+	rows, recs := s.rows("exp")
+	return out, rows, recs
 }
 
 // rows reads a tracker's runs with their details.
@@ -284,21 +315,6 @@ func TestSlurmSameAsLocal(t *testing.T) {
 	}
 }
 
-// demoTrainerPath builds the example trainer once.
-func demoTrainerPath(t *testing.T) string {
-	t.Helper()
-	if demoTrainer != "" {
-		if _, err := os.Stat(demoTrainer); err == nil {
-			return demoTrainer
-		}
-	}
-	demoTrainer = filepath.Join(t.TempDir(), "demotrainer")
-	if out, err := exec.Command("go", "build", "-o", demoTrainer, "../../examples/demotrainer").CombinedOutput(); err != nil {
-		t.Fatalf("build demotrainer: %v\n%s", err, out)
-	}
-	return demoTrainer
-}
-
 // maxOverlap is the largest number of runs that were going at the same
 // moment, from the start and end times the trainers wrote.
 func maxOverlap(t *testing.T, dir string) int {
@@ -340,10 +356,7 @@ func TestSlurmConcurrencyBounded(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := newSlurmSweep(t, "name: conc\ncommand: [faketrainer]\nexecutor: slurm\njobs: 2\nseeds: [1, 2, 3, 4, 5, 6]\nbase_features: [a]\n"+
 				"env: {STAMP_DIR: $DIR/stamps}\nslurm: "+c.slurm+"\n")
-			out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-			if code != 0 {
-				t.Fatalf("exit status %d\n%s", code, out)
-			}
+			s.ablation(0)
 			if n := maxOverlap(t, filepath.Join(s.dir, "stamps")); n != 2 {
 				t.Errorf("at most %d runs went at once, want 2", n)
 			}
@@ -356,10 +369,7 @@ func TestSlurmConcurrencyBounded(t *testing.T) {
 func TestSlurmCancelledFromOutside(t *testing.T) {
 	s := newSlurmSweep(t, "name: ext\ncommand: [faketrainer, hang-once]\nexecutor: slurm\njobs: 2\nretries: 1\nseeds: [1, 2]\nbase_features: [a]\n"+
 		"env: {PID_DIR: $PIDS}\nslurm: {poll: 1}\n")
-	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := s.startAblation()
 	// Only first tries hang (and write pid files): cancel the job of each
 	// as it appears, until kxrun is done.
 	exited := make(chan error, 1)
@@ -383,10 +393,8 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 					continue
 				}
 				cancelled[job] = true
-				c := exec.Command("scancel", job)
-				c.Env = s.env
-				if b, err := c.CombinedOutput(); err != nil {
-					t.Errorf("scancel %s: %v %s", job, err, b)
+				if err := s.scancel(job); err != nil {
+					t.Error(err)
 				}
 			}
 		}
@@ -415,10 +423,7 @@ func TestSlurmCancelledFromOutside(t *testing.T) {
 func TestSlurmWorkerKilled(t *testing.T) {
 	s := newSlurmSweep(t, "name: wk\ncommand: [faketrainer, hang-once]\nexecutor: slurm\njobs: 1\nseeds: [1, 2, 3]\nbase_features: [a]\n"+
 		"env: {PID_DIR: $PIDS}\nslurm: {poll: 1, mode: workers, workers: 1}\n")
-	cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := s.startAblation()
 	// One worker, one hanging run at a time: kill the worker each time.
 	killed := map[string]bool{}
 	killedIn := map[string]string{} // run -> the worker killed during it
@@ -441,10 +446,8 @@ func TestSlurmWorkerKilled(t *testing.T) {
 				killedIn[name] = job
 			}
 		}
-		c := exec.Command("scancel", job)
-		c.Env = s.env
-		if b, err := c.CombinedOutput(); err != nil {
-			t.Fatalf("scancel %s: %v %s", job, err, b)
+		if err := s.scancel(job); err != nil {
+			t.Fatal(err)
 		}
 	}
 	if err := cmd.Wait(); err != nil {
@@ -477,10 +480,7 @@ func TestSlurmInterrupt(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			s := newSlurmSweep(t, "name: int"+mode+"\ncommand: [faketrainer, hang-tree]\nexecutor: slurm\njobs: 2\nseeds: [1, 2, 3]\nbase_features: [a]\n"+
 				"env: {PID_DIR: $PIDS}\nslurm: {poll: 1, mode: "+mode+"}\n")
-			cmd, out := s.command("ablation", "plan.yaml", "--dir", "exp")
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
+			cmd, out := s.startAblation()
 			waitFor(t, "two trainers running", 30*time.Second, func() bool { return len(pidFiles(s.pids)) >= 2 })
 			if mode == "array" {
 				// kxrun status shows the jobs as squeue last saw them: two
@@ -531,11 +531,7 @@ func TestSlurmFailures(t *testing.T) {
 		// Slurm counts limits in minutes and checks them every 30 s: this
 		// takes one to two minutes, alongside the others.
 		s := newSlurmSweep(t, "name: tl\ncommand: [faketrainer, hang]\nexecutor: slurm\nseeds: [1]\nbase_features: [a]\nslurm: {poll: 1, time: \"1\"}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		if len(rows) != 1 || rows[0].Status != "failed" || !strings.Contains(rows[0].Reason, "TIMEOUT") || !recs[rows[0].RunID].TimedOut {
 			t.Errorf("want the run failed by Slurm's TIMEOUT, got %+v", rows)
 		}
@@ -544,11 +540,7 @@ func TestSlurmFailures(t *testing.T) {
 		t.Parallel()
 		s := newSlurmSweep(t, "name: fl\ncommand: [faketrainer, by-variant]\nexecutor: slurm\njobs: 4\ntimeout: 2s\nseeds: [1]\nbase_features: [a]\n"+
 			"feature_groups: {crash: [c], hang: [h], x: [x]}\nslurm: {poll: 1}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		got := map[string]string{}
 		for _, r := range rows {
 			got[r.Variant] = r.Status + ": " + r.Reason
@@ -569,11 +561,7 @@ func TestSlurmFailures(t *testing.T) {
 		// A run that brings its worker down (as one running out of memory
 		// would) is given to another worker, but not forever.
 		s := newSlurmSweep(t, "name: kw\ncommand: [faketrainer, kill-parent]\nexecutor: slurm\nseeds: [1]\nbase_features: [a]\nslurm: {poll: 1, mode: workers}\n")
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, recs := s.rows("exp")
+		_, rows, recs := s.ablation(exitRunsFailed)
 		if len(rows) != 1 || rows[0].Status != "failed" || !strings.Contains(rows[0].Reason, "lost with its worker 3 times") || recs[rows[0].RunID].Attempts != 3 {
 			t.Errorf("want the run failed after 3 workers were lost, got %+v", rows)
 		}
@@ -585,11 +573,7 @@ func TestSlurmFailures(t *testing.T) {
 		// where the tracker's path is a local disk.
 		elsewhere := t.TempDir()
 		s.env = append(s.env, "KXRUN_SLURM_JOB_DIR="+elsewhere)
-		out, code := s.run("ablation", "plan.yaml", "--dir", "exp")
-		if code != exitRunsFailed {
-			t.Fatalf("exit status %d, want %d\n%s", code, exitRunsFailed, out)
-		}
-		rows, _ := s.rows("exp")
+		out, rows, _ := s.ablation(exitRunsFailed)
 		if len(rows) != 2 {
 			t.Fatalf("want 2 runs, got %d\n%s", len(rows), out)
 		}

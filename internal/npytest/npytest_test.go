@@ -6,16 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kxrun/kxrun/internal/debpython"
 	"github.com/kxrun/kxrun/internal/npytest"
 )
 
 // numpy is the reference: what npytest writes must load in numpy with the
 // same values, and numpy.save of the same values must give the same bytes.
 func TestMatchesNumpy(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import numpy").Run(); err != nil {
-		t.Skip("needs numpy: apt-get install python3-numpy")
-	}
+	debpython.Require(t, "numpy")
 	for _, values := range [][]float64{{}, {0.5}, {1, -2.25, 3e300, 0}, make([]float64, 100)} {
 		dir := t.TempDir()
 		got := filepath.Join(dir, "got.npy")
@@ -27,7 +25,7 @@ func TestMatchesNumpy(t *testing.T) {
 a = numpy.load(sys.argv[1])
 assert a.dtype == numpy.float64 and a.ndim == 1, (a.dtype, a.shape)
 numpy.save(sys.argv[2], a)`
-		if out, err := exec.Command(py, "-c", script, got, want).CombinedOutput(); err != nil {
+		if out, err := exec.Command(debpython.Path, "-c", script, got, want).CombinedOutput(); err != nil {
 			t.Fatalf("numpy rejects %v: %v\n%s", values, err, out)
 		}
 		g, _ := os.ReadFile(got)
