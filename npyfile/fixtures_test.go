@@ -83,8 +83,8 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// TestFixtureCoverage guards against the corpus silently losing a case the
-// brief requires when make_fixtures.py is edited.
+// TestFixtureCoverage guards against the corpus silently losing a case it
+// must cover when make_fixtures.py is edited.
 func TestFixtureCoverage(t *testing.T) {
 	have := map[string]bool{}
 	for _, e := range loadManifest(t) {

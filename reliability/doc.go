@@ -7,6 +7,6 @@
 // (built once per test run) and real trainer processes (the test binary
 // re-executed as "hostiletrainer"), then check the tracker independently of
 // kxrun's own reading of it. `go test ./reliability/` runs the short form
-// in a few seconds; `make reliability` (build tag reliability) runs the
+// in about 25 seconds; `make reliability` (build tag reliability) runs the
 // long form and prints the table in docs/reliability.md.
 package reliability

@@ -2,6 +2,6 @@
 
 package reliability
 
-// long is true in the long form (`make reliability`): the trial counts and
-// sizes of the issue.
+// long is true in the long form (`make reliability`): the full trial counts
+// and sizes that docs/reliability.md reports.
 const long = true

@@ -19,7 +19,7 @@ type hostile struct {
 }
 
 // TestHostileTrainers runs one sweep of trainers that misbehave in every
-// way the issue lists (one seed each) and one of trainers that hang, and
+// way listed below (one seed each) and one of trainers that hang, and
 // checks that each run ends as a failed (or correctly ok) row with a clear
 // reason, that kxrun's memory stays bounded, and that no process survives.
 func TestHostileTrainers(t *testing.T) {
