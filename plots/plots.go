@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -98,7 +99,7 @@ func save(p *plot.Plot, w, h vg.Length, pngPath, svgPath string) error {
 		p.Draw(draw.New(c))
 		p.BackgroundColor = bg
 		var b bytes.Buffer
-		if err := encodePNG(&b, c.Image()); err != nil {
+		if err := png.Encode(&b, c.Image()); err != nil {
 			return fmt.Errorf("render %s: %w", pngPath, err)
 		}
 		if err := writeAtomic(pngPath, b.Bytes()); err != nil {

@@ -44,12 +44,12 @@ func (l *Local) Execute(ctx context.Context, job Job) (out Outcome) {
 		out.StartErr = err
 		return out
 	}
-	stdoutR, stdoutW, err := outputPipe()
+	stdoutR, stdoutW, err := os.Pipe()
 	if err != nil {
 		out.StartErr = err
 		return out
 	}
-	stderrR, stderrW, err := outputPipe()
+	stderrR, stderrW, err := os.Pipe()
 	if err != nil {
 		stdoutR.Close()
 		stdoutW.Close()

@@ -2,8 +2,6 @@
 
 package runner
 
-import "os"
-
 // markedProcesses finds nothing where there is no /proc: processes that
 // left their group are not looked for.
 func markedProcesses(marker string) []int { return nil }
@@ -13,6 +11,3 @@ func removeLeader(pid int) {}
 
 // waitExit has no pidfd to wait on: the caller waits in waitid.
 func waitExit(pid int) bool { return false }
-
-// outputPipe is os.Pipe where pipe2(2) may be missing.
-func outputPipe() (r, w *os.File, err error) { return os.Pipe() }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/kxrun/kxrun/internal/fileutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -61,7 +60,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 // and a file left half-written by a crash belongs to no committed run (its
 // id is never handed out again; a config then gets a run-specific name).
 func createFile(path string, data []byte, perm os.FileMode) error {
-	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
@@ -79,7 +78,7 @@ func createFile(path string, data []byte, perm os.FileMode) error {
 // data, new names and renames. One call costs about what one fsync does,
 // where a commit would otherwise sync each of its files and directories.
 func syncFS(dir string) error {
-	d, err := fileutil.Open(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	d, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"syscall"
-
-	"github.com/kxrun/kxrun/internal/fileutil"
 )
 
 // lock is an advisory lock (flock) on the tracker's .lock file. The lock
@@ -14,7 +12,7 @@ type lock struct{ f *os.File }
 
 // acquire takes the exclusive lock that every change holds.
 func acquire(path string) (*lock, error) {
-	f, err := fileutil.Open(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock: %w", err)
 	}

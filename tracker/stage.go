@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/npyfile"
 	"golang.org/x/sys/unix"
 )
@@ -77,7 +76,7 @@ func (s *Staging) Release(sl *Slot) {
 // earlier run left there is deleted, and a directory a trainer removed is
 // made again.
 func (sl *Slot) Attempt() error {
-	d, err := fileutil.Open(sl.RunDir, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	d, err := os.OpenFile(sl.RunDir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err == nil {
 		names, _ := d.Readdirnames(1)
 		d.Close()
@@ -110,7 +109,7 @@ func (s *Staging) File(name string) string { return filepath.Join(s.Dir, name) }
 // committed.
 func (s *Staging) NewLog() (string, *os.File, error) {
 	path := filepath.Join(s.Dir, "run"+strconv.Itoa(s.next())+".log")
-	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	if err != nil {
 		return "", nil, fmt.Errorf("create run log: %w", err)
 	}

@@ -17,7 +17,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/kxrun/kxrun/internal/fileutil"
 	"github.com/kxrun/kxrun/npyfile"
 )
 
@@ -428,7 +427,7 @@ func (t *Tracker) keepFile(a ArtifactFile, dst string) error {
 // is undone so that the file never keeps a partial row.
 func (t *Tracker) appendRows(rows []Row) error {
 	path := t.CSVPath()
-	f, err := fileutil.Open(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}

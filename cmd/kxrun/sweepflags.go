@@ -98,8 +98,7 @@ func newSweep(g *globals, f *sweepFlags, p *plan.Plan, source string, out io.Wri
 	s.opts = study.Options{
 		Plan: p, Tracker: tr, Workdir: workdir, Jobs: jobs, Source: source,
 		Executor: exe, Progress: out, Force: f.Force, GPUs: gpus, PerGPU: perGPU,
-		KeepGoing:    f.KeepGoing,
-		WhileRunning: func() func() { return orchestrationProcs(jobs) },
+		KeepGoing: f.KeepGoing,
 	}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) && !f.DryRun {
 		live := progress.NewLive(out, jobs, p.Direction)

@@ -14,7 +14,7 @@ import (
 // and new content while it runs: use it for files only kxrun reads, under
 // its own lock or with a check of their own.
 func Overwrite(path string, data []byte, perm os.FileMode) error {
-	f, err := Open(path, os.O_WRONLY|os.O_CREATE, perm)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, perm)
 	if err != nil {
 		return err
 	}
@@ -26,25 +26,6 @@ func Overwrite(path string, data []byte, perm os.FileMode) error {
 		err = cerr
 	}
 	return err
-}
-
-// Open is os.OpenFile for regular files and directories, without the
-// network poller: os.OpenFile makes every file non-blocking, offers it to
-// epoll (which refuses regular files and directories) and makes it
-// blocking again, four fcntl(2) and a failed epoll_ctl(2) per open, on
-// the path of every run. The file is opened close-on-exec, as os.OpenFile
-// does.
-func Open(path string, flag int, perm os.FileMode) (*os.File, error) {
-	for {
-		fd, err := syscall.Open(path, flag|syscall.O_CLOEXEC, uint32(perm.Perm()))
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &os.PathError{Op: "open", Path: path, Err: err}
-		}
-		return os.NewFile(uintptr(fd), path), nil
-	}
 }
 
 // OpenRegular opens path for reading only if it is a regular file (after
@@ -60,7 +41,7 @@ func OpenRegular(path string) (*os.File, int64, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, 0, &os.PathError{Op: "open", Path: path, Err: NotRegularError{fi.Mode()}}
 	}
-	f, err := Open(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, 0, err
 	}
