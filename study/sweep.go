@@ -38,10 +38,6 @@ type Options struct {
 	// KeepGoing starts every run even when the first ones all failed the
 	// same way (see FailFastError).
 	KeepGoing bool
-	// WhileRunning, if set, is called as the runs start, and the function
-	// it returns once they have ended and been committed: the command
-	// tunes the process there for the time it only orchestrates.
-	WhileRunning func() (restore func())
 }
 
 // failFastRuns is how many first runs failing alike stop a sweep.
@@ -241,10 +237,6 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 		return nil, err
 	}
 	s.committer = newCommitter(s)
-	restore := func() {}
-	if opts.WhileRunning != nil {
-		restore = opts.WhileRunning()
-	}
 	// Runs another process claimed are waited for and their results
 	// reused; those it did not make ok are claimed and run here.
 	mine, theirs := s.claim(fresh)
@@ -276,7 +268,6 @@ func runSweep(ctx context.Context, opts Options, runs []plan.RunSpec) ([]*Finish
 	if cerr := s.committer.close(); cerr != nil {
 		err = cerr
 	}
-	restore()
 	for _, r := range s.running {
 		if r != nil {
 			r.log.Close() // a run that never finished
