@@ -1,8 +1,11 @@
 package tracker
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
 	"os"
+	"slices"
 	"syscall"
 	"time"
 
@@ -14,7 +17,10 @@ import (
 // runs.csv yet (every `kxrun log` is a new process) would have to read it
 // all to find them, a cost that grows with the history. The summary keeps
 // them, with the identity of the runs.csv they were read from, in a small
-// file rewritten after each commit. It is only a cache: when it does not
+// file rewritten after each commit. Of the plans, it keeps the last ok run
+// of the summaryPlans run most recently: a history of thousands of plans
+// would otherwise make the file, and every commit, grow with it. A commit
+// of an older plan reads runs.csv in full once. It is only a cache: when it does not
 // match runs.csv exactly (another version of kxrun, a crash between the
 // append and the summary, a rewrite by `kxrun lb`), runs.csv is read in
 // full as before, and the summary written again.
@@ -22,7 +28,10 @@ import (
 const summaryName = "summary.json"
 
 // summaryVersion changes with what the summary holds.
-const summaryVersion = 2
+const summaryVersion = 3
+
+// summaryPlans is how many plans' last ok runs the summary keeps.
+const summaryPlans = 64
 
 type summary struct {
 	Dev, Ino uint64
@@ -35,7 +44,9 @@ type summary struct {
 	LastOK, FirstOK, Baseline int // 1-based positions in CSV, 0 for none
 	BaselineID                string
 	LastOKOfPlan              map[string]int // by plan, positions in CSV
-	Version                   int            // summaryVersion; another is read as no summary
+	// PlansDropped: LastOKOfPlan lacks plans run less recently.
+	PlansDropped bool
+	Version      int // summaryVersion; another is read as no summary
 }
 
 func (t *Tracker) summaryPath() string { return t.path(workName, summaryName) }
@@ -112,8 +123,12 @@ func (t *Tracker) saveSummary() {
 	}
 	s.LastOK, s.FirstOK, s.Baseline = pos(t.seen.lastOK), pos(t.seen.firstOK), pos(t.seen.baseline)
 	s.Version, s.LastOKOfPlan = summaryVersion, map[string]int{}
-	for plan, r := range t.seen.lastOKOfPlan {
-		s.LastOKOfPlan[plan] = pos(r)
+	plans := slices.SortedFunc(maps.Keys(t.seen.lastOKOfPlan), func(a, b string) int {
+		return cmp.Compare(t.seen.lastOKOfPlan[b].Number, t.seen.lastOKOfPlan[a].Number)
+	})
+	s.PlansDropped = t.seen.plansPartial || len(plans) > summaryPlans
+	for _, plan := range plans[:min(len(plans), summaryPlans)] {
+		s.LastOKOfPlan[plan] = pos(t.seen.lastOKOfPlan[plan])
 	}
 	s.CSV = string(encodeRows(rows, t.seen.header, true))
 	data, err := json.Marshal(s)
@@ -171,5 +186,6 @@ func (t *Tracker) loadSummary(fi os.FileInfo) bool {
 		}
 		t.seen.lastOKOfPlan[plan] = r
 	}
+	t.seen.plansPartial = s.PlansDropped
 	return true
 }

@@ -2,6 +2,8 @@ package tracker
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -109,5 +111,53 @@ func TestFlushWritesTheLastSummary(t *testing.T) {
 	fresh = mustOpen(t, dir)
 	if !fresh.loadSummary(fi) || fresh.seen.lastNum != 3 || fresh.seen.lastOK == nil || fresh.seen.lastOK.Name != "c" {
 		t.Errorf("after Flush: last number %d, last ok %+v", fresh.seen.lastNum, fresh.seen.lastOK)
+	}
+}
+
+// The summary keeps the last ok run of the plans run most recently only:
+// its size, and a commit's cost, do not grow with the number of plans. A
+// run of an older plan is still compared with that plan's previous run.
+func TestSummaryKeepsRecentPlans(t *testing.T) {
+	dir := t.TempDir()
+	tr := mustOpen(t, dir)
+	nPlans := summaryPlans + 40
+	for i := range nPlans {
+		rec := sampleRecord(fmt.Sprintf("r%d", i), 0.5)
+		rec.Plan = fmt.Sprintf("plan%03d", i)
+		if _, err := tr.Commit(rec, Files{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tr.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(tr.summaryPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.LastOKOfPlan) != summaryPlans || !s.PlansDropped {
+		t.Fatalf("summary keeps %d plans (dropped: %v), want the %d most recent", len(s.LastOKOfPlan), s.PlansDropped, summaryPlans)
+	}
+	if _, ok := s.LastOKOfPlan[fmt.Sprintf("plan%03d", nPlans-1)]; !ok {
+		t.Errorf("the most recent plan is not kept: %v", s.LastOKOfPlan)
+	}
+
+	for _, tc := range []struct{ plan, previous string }{
+		{"plan000", "r0"}, // dropped from the summary: runs.csv is read
+		{fmt.Sprintf("plan%03d", nPlans-1), fmt.Sprint("r", nPlans-1)}, // kept
+	} {
+		rec := sampleRecord("new_"+tc.plan, 0.6)
+		rec.Plan = tc.plan
+		nb, err := mustOpen(t, dir).Commit(rec, Files{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nb.Previous == nil || nb.Previous.Name != tc.previous {
+			t.Errorf("%s: previous run %+v, want %s", tc.plan, nb.Previous, tc.previous)
+		}
 	}
 }

@@ -39,8 +39,11 @@ type Tracker struct {
 		// The runs a new run is compared with.
 		lastOK, firstOK *Row
 		lastOKOfPlan    map[string]*Row // a plan run is compared with its plan's previous run
-		baselineID      string
-		baseline        *Row
+		// plansPartial: lastOKOfPlan came from a summary that keeps only
+		// the plans run most recently.
+		plansPartial bool
+		baselineID   string
+		baseline     *Row
 	}
 	// summarySaved is when this process last wrote the summary;
 	// summaryBehind, that a commit since did not (see saveSummarySoon).
@@ -229,6 +232,12 @@ func (t *Tracker) CommitBatch(runs []Pending) ([]Neighbours, error) {
 	}
 	if err := t.refresh(true); err != nil {
 		return nil, err
+	}
+	if t.plansMissing(runs) {
+		t.forget()
+		if err := t.refreshFull(true); err != nil {
+			return nil, err
+		}
 	}
 	nbs := make([]Neighbours, 0, len(runs))
 	rows := make([]Row, 0, len(runs))
@@ -487,12 +496,33 @@ func (t *Tracker) note(r *Row) {
 func (t *Tracker) forget() {
 	t.seen.info, t.seen.header, t.seen.size, t.seen.lastNum = nil, nil, 0, 0
 	t.seen.lastOK, t.seen.firstOK, t.seen.baseline, t.seen.lastOKOfPlan = nil, nil, nil, nil
+	t.seen.plansPartial = false
+}
+
+// plansMissing reports whether a run's plan may have an ok run that
+// t.seen does not know of: the summary it came from kept only the plans
+// run most recently.
+func (t *Tracker) plansMissing(runs []Pending) bool {
+	if !t.seen.plansPartial {
+		return false
+	}
+	for _, p := range runs {
+		if p.Record.Plan != "" && t.seen.lastOKOfPlan[p.Record.Plan] == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // refresh brings t.seen up to date with runs.csv; with repair set (the
 // caller holds the lock) a torn last row left by a crash is cut off, so
 // that the next append starts on a clean line.
-func (t *Tracker) refresh(repair bool) error {
+func (t *Tracker) refresh(repair bool) error { return t.refreshFrom(repair, true) }
+
+// refreshFull is refresh without the summary.
+func (t *Tracker) refreshFull(repair bool) error { return t.refreshFrom(repair, false) }
+
+func (t *Tracker) refreshFrom(repair, summary bool) error {
 	path := t.CSVPath()
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -524,7 +554,7 @@ func (t *Tracker) refresh(repair bool) error {
 			t.note(&p.rows[i])
 		}
 	} else {
-		if t.loadSummary(fi) {
+		if summary && t.loadSummary(fi) {
 			return nil
 		}
 		data, err := os.ReadFile(path)
