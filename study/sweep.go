@@ -563,21 +563,26 @@ func abbreviateList(list []string, n int) string {
 // claim claims the fingerprints of specs in the tracker: it returns those
 // this sweep now owns and those another live process is running.
 func (s *sweep) claim(specs []*runner.Spec) (mine, theirs []*runner.Spec) {
+	infos := make([]tracker.ClaimInfo, len(specs))
+	for i, sp := range specs {
+		infos[i] = tracker.ClaimInfo{Fingerprint: sp.Fingerprint, Name: sp.Name, Plan: sp.Plan}
+	}
+	owners, err := s.opts.Tracker.ClaimAll(infos)
+	if err != nil {
+		// A tracker where claims cannot be written still runs: the claim
+		// only saves duplicate work.
+		return specs, nil
+	}
 	for _, sp := range specs {
-		owner, err := s.opts.Tracker.Claim(sp.Fingerprint, tracker.ClaimInfo{Name: sp.Name, Plan: sp.Plan})
-		if err != nil || owner == nil {
-			// A tracker where claims cannot be written still runs: the
-			// claim only saves duplicate work.
-			mine = append(mine, sp)
-			if err == nil {
-				s.mu.Lock()
-				s.claimed = append(s.claimed, sp.Fingerprint)
-				s.mu.Unlock()
-			}
+		if owner := owners[sp.Fingerprint]; owner != nil {
+			fmt.Fprintf(s.opts.Progress, "waiting  %s: pid %d on %s is running it (plan %s); its result will be reused\n", sp.Name, owner.PID, owner.Host, owner.Plan)
+			theirs = append(theirs, sp)
 			continue
 		}
-		fmt.Fprintf(s.opts.Progress, "waiting  %s: pid %d on %s is running it (plan %s); its result will be reused\n", sp.Name, owner.PID, owner.Host, owner.Plan)
-		theirs = append(theirs, sp)
+		mine = append(mine, sp)
+		s.mu.Lock()
+		s.claimed = append(s.claimed, sp.Fingerprint)
+		s.mu.Unlock()
 	}
 	return mine, theirs
 }

@@ -2,7 +2,7 @@ package tracker
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -11,6 +11,22 @@ import (
 	"time"
 )
 
+// writeClaim writes the claim file of another process (c's owner) that
+// claims fp alone, named after fp.
+func writeClaim(t *testing.T, tr *Tracker, fp string, c Claim) {
+	t.Helper()
+	data := appendClaimLine(nil, claimLine{Host: c.Host, PID: c.PID, Start: c.Start, Since: c.Since})
+	data = appendClaimLine(data, claimLine{Claim: fp, Name: c.Name, Plan: c.Plan, Since: c.Since})
+	if err := os.MkdirAll(tr.path(workName, claimsDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(claimFilePath(tr, fp), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func claimFilePath(tr *Tracker, name string) string { return tr.claimsPath(name + claimSuffix) }
+
 // otherClaim writes a claim of fp owned by the process cmd.
 func otherClaim(t *testing.T, tr *Tracker, fp string, cmd *exec.Cmd) {
 	t.Helper()
@@ -18,13 +34,7 @@ func otherClaim(t *testing.T, tr *Tracker, fp string, cmd *exec.Cmd) {
 	if !ok {
 		t.Fatal("no start time of the child")
 	}
-	data, _ := json.Marshal(Claim{Fingerprint: fp, Name: "r", Plan: "p", Host: self().host, PID: cmd.Process.Pid, Start: start})
-	if err := os.MkdirAll(tr.path(workName, claimsDir), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(tr.claimPath(fp), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeClaim(t, tr, fp, Claim{Name: "r", Plan: "p", Host: self().host, PID: cmd.Process.Pid, Start: start})
 }
 
 func TestClaims(t *testing.T) {
@@ -56,7 +66,7 @@ func TestClaims(t *testing.T) {
 		t.Fatalf("claim of a live other: %+v %v", owner, err)
 	}
 	tr.Release("bb") // not ours: left alone
-	if _, err := os.Stat(tr.claimPath("bb")); err != nil {
+	if _, err := os.Stat(claimFilePath(tr, "bb")); err != nil {
 		t.Fatalf("released another's claim: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -79,9 +89,7 @@ func TestClaims(t *testing.T) {
 	}
 
 	// A reused pid does not keep a claim alive: the start time differs.
-	c := Claim{Fingerprint: "cc", Host: self().host, PID: os.Getpid(), Start: self().start + 1}
-	data, _ := json.Marshal(c)
-	os.WriteFile(tr.claimPath("cc"), data, 0o644)
+	writeClaim(t, tr, "cc", Claim{Host: self().host, PID: os.Getpid(), Start: self().start + 1})
 	if owner, err := tr.Claim("cc", ClaimInfo{}); err != nil || owner != nil {
 		t.Fatalf("claim of a pid reused: %+v %v", owner, err)
 	}
@@ -106,21 +114,15 @@ func TestDoctorClaims(t *testing.T) {
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
 	}
-	write := func(fp string, c Claim) {
-		c.Fingerprint = fp
-		data, _ := json.Marshal(c)
-		if err := os.WriteFile(tr.claimPath(fp), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(fp string, c Claim) { writeClaim(t, tr, fp, c) }
 	now := time.Now().UTC()
 	write("dead", Claim{Name: "r_dead", Plan: "p", Host: self().host, PID: dead.ProcessState.Pid(), Start: 1, Since: now.Add(-time.Minute)})
 	write("old", Claim{Name: "r_old", Plan: "p", Host: "node-x", PID: 7, Since: now.Add(-StaleClaimAge - time.Hour)})
 	write("young", Claim{Name: "r_young", Plan: "p", Host: "node-y", PID: 8, Since: now.Add(-time.Hour)})
-	os.WriteFile(tr.claimPath("damaged"), []byte("{"), 0o644)
+	os.WriteFile(claimFilePath(tr, "damaged"), []byte("{"), 0o644)
 	past := now.Add(-time.Hour)
-	os.Chtimes(tr.claimPath("damaged"), past, past)
-	os.WriteFile(tr.claimPath("writing"), []byte("{"), 0o644) // just created: being written
+	os.Chtimes(claimFilePath(tr, "damaged"), past, past)
+	os.WriteFile(claimFilePath(tr, "writing"), []byte("{"), 0o644) // just created: being written
 
 	whats := func(fs []Finding) []string {
 		var out []string
@@ -142,7 +144,7 @@ func TestDoctorClaims(t *testing.T) {
 		}
 	}
 	for _, fp := range []string{"dead", "old", "damaged", "young", "live", "writing"} {
-		if _, err := os.Stat(tr.claimPath(fp)); err != nil {
+		if _, err := os.Stat(claimFilePath(tr, fp)); err != nil {
 			t.Errorf("doctor without fix removed %s: %v", fp, err)
 		}
 	}
@@ -155,7 +157,7 @@ func TestDoctorClaims(t *testing.T) {
 		t.Fatalf("fix: problems %q, fixed %q, held %q", whats(c.Problems), whats(c.Fixed), whats(c.Claims))
 	}
 	for fp, kept := range map[string]bool{"dead": false, "old": false, "damaged": false, "young": true, "live": true, "writing": true} {
-		if _, err := os.Stat(tr.claimPath(fp)); (err == nil) != kept {
+		if _, err := os.Stat(claimFilePath(tr, fp)); (err == nil) != kept {
 			t.Errorf("after --fix, %s kept: %v, want %v", fp, err == nil, kept)
 		}
 	}
@@ -169,5 +171,47 @@ func TestDoctorClaims(t *testing.T) {
 	}
 	if cs, _ := tr.Claims(); len(cs) != 1 || cs[0].Fingerprint != "live" {
 		t.Errorf("claims left: %+v, want only the live one", cs)
+	}
+}
+
+// A sweep's claims go into one file, written at once; releases are
+// appended, and the file goes with the last one. A reader ignores a last
+// line cut short (being appended).
+func TestClaimAllOneFile(t *testing.T) {
+	dir := t.TempDir()
+	tr := mustOpen(t, dir)
+	var runs []ClaimInfo
+	for i := range 50 {
+		runs = append(runs, ClaimInfo{Fingerprint: fmt.Sprintf("fp%02d", i), Name: fmt.Sprint("r", i), Plan: "p"})
+	}
+	owners, err := tr.ClaimAll(runs)
+	if err != nil || len(owners) != 0 {
+		t.Fatalf("ClaimAll: %v %v", owners, err)
+	}
+	files, _ := os.ReadDir(tr.path(workName, claimsDir))
+	if len(files) != 1 || !strings.HasSuffix(files[0].Name(), claimSuffix) {
+		t.Fatalf("claim files: %v, want one", files)
+	}
+	path := tr.claimsPath(files[0].Name())
+	tr.Release("fp00")
+	tr.Release("fp01")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"release":"fp02"`) // cut short: fp02 still held
+	f.Close()
+	cs, err := mustOpen(t, dir).Claims()
+	if err != nil || len(cs) != 48 || cs[0].Fingerprint != "fp02" || cs[0].Name != "r2" || cs[0].PID != os.Getpid() {
+		t.Fatalf("claims seen by another Tracker: %d, first %+v, %v", len(cs), cs[0], err)
+	}
+	for _, r := range runs {
+		tr.Release(r.Fingerprint)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("claim file after the last release: %v", err)
+	}
+	if cs, _ := tr.Claims(); len(cs) != 0 {
+		t.Errorf("claims after the last release: %+v", cs)
 	}
 }

@@ -30,7 +30,7 @@
 //	.work/                        staging areas of runs in progress, and the
 //	                              exchange directories of sweeps on Slurm
 //	                              (tasks, queue, exit files: see Exchange)
-//	.work/claims/<fp>.json        fingerprints being computed, and by whom
+//	.work/claims/<owner>.jsonl    fingerprints being computed, and by whom
 //	.work/status/<pid>.json       the progress of each running sweep (kxrun status)
 //	.work/summary.json            a cache of the rows reports start from (summary.go)
 //	.work/edit.json               an edit of runs.csv and details under way

@@ -24,6 +24,9 @@ import (
 type Tracker struct {
 	Dir string
 
+	// claimFile holds this Tracker's claims (see ClaimAll).
+	claimFile claimFile
+
 	// mu serialises this process's commits; the file lock serialises them
 	// with other processes.
 	mu sync.Mutex
