@@ -6,5 +6,6 @@
 // files or why there are none in the study's summary) and of `kxrun
 // oofcorr`. It decides when a figure must be drawn again; every file it
 // writes, and the key of each figure, is named and stored by the tracker,
-// which builds all the paths.
+// which builds all the paths. WriteCopy also copies a markdown report
+// with its figures to a path of the user's (--report-md).
 package report

@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/kxrun/kxrun/plan"
+	"github.com/kxrun/kxrun/report"
 	"github.com/kxrun/kxrun/study"
 	"github.com/kxrun/kxrun/tracker"
 )
@@ -111,7 +110,7 @@ func finishSweep(g *globals, c sweepCmd, progress io.Writer, tr *tracker.Tracker
 		saved = append(saved, reportPath)
 		saved = append(saved, figures...)
 		if c.reportMD != "" {
-			written, err := writeReportCopy(c.reportMD, md, figures)
+			written, err := report.WriteCopy(c.reportMD, md, figures)
 			if err != nil {
 				return fmt.Errorf("--report-md: %w", err)
 			}
@@ -152,30 +151,6 @@ func plotFiles(p *study.PlotFiles) []string {
 		return nil
 	}
 	return []string{p.PNG, p.SVG}
-}
-
-// writeReportCopy writes the markdown summary to path too, with the
-// figures it links to beside it (the links are relative).
-func writeReportCopy(path string, md []byte, figures []string) ([]string, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, md, 0o644); err != nil {
-		return nil, err
-	}
-	written := []string{path}
-	for _, fig := range figures {
-		data, err := os.ReadFile(fig)
-		if err != nil {
-			return written, err
-		}
-		dst := filepath.Join(filepath.Dir(path), filepath.Base(fig))
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return written, err
-		}
-		written = append(written, dst)
-	}
-	return written, nil
 }
 
 // sweepError explains an error that stopped a sweep.
