@@ -1,5 +1,7 @@
-// Package fileutil holds small file operations shared by the runner and
-// the tracker.
+// Package fileutil holds the file operations that runner, study and
+// tracker share: opening a file a trainer named only if it is a regular
+// file, never blocking on a FIFO (OpenRegular), and rewriting a small
+// cache file in place (Overwrite).
 package fileutil
 
 import (
