@@ -303,15 +303,10 @@ func readClaimSet(path string) (*claimSet, error) {
 	}
 	cs := &claimSet{path: path, claims: map[string]*Claim{}}
 	// A last line without its newline is being written: left for later.
-	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
-		data = data[:i+1]
-	} else {
-		data = nil
-	}
-	for n, line := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
-		if len(data) == 0 {
-			break
-		}
+	complete := data[:bytes.LastIndexByte(data, '\n')+1]
+	for n := 0; len(complete) > 0; n++ {
+		var line []byte
+		line, complete, _ = bytes.Cut(complete, []byte("\n"))
 		var l claimLine
 		if err := json.Unmarshal(line, &l); err != nil {
 			cs.err = fmt.Errorf("line %d: %w", n+1, err)
