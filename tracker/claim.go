@@ -134,6 +134,7 @@ func (t *Tracker) ClaimAll(runs []ClaimInfo) (map[string]*Claim, error) {
 	defer cf.mu.Unlock()
 	now := time.Now().UTC()
 	var buf []byte
+	var added []string
 	out := map[string]*Claim{}
 	for _, r := range runs {
 		if o := owners[r.Fingerprint]; o != nil {
@@ -148,16 +149,16 @@ func (t *Tracker) ClaimAll(runs []ClaimInfo) (map[string]*Claim, error) {
 			cf.held = map[string]bool{}
 		}
 		cf.held[r.Fingerprint] = true
+		added = append(added, r.Fingerprint)
 	}
 	if len(buf) == 0 {
 		return out, nil
 	}
 	if err := cf.write(t, buf, now); err != nil {
-		for _, r := range runs {
-			if out[r.Fingerprint] == nil {
-				delete(cf.held, r.Fingerprint)
-			}
+		for _, fp := range added {
+			delete(cf.held, fp)
 		}
+		cf.removeIfEmpty()
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	return out, nil
@@ -190,6 +191,18 @@ func (cf *claimFile) write(t *Tracker, lines []byte, now time.Time) error {
 	return err
 }
 
+// removeIfEmpty closes and removes the claim file once it holds no claim,
+// and reports whether it did. The caller holds cf.mu.
+func (cf *claimFile) removeIfEmpty() bool {
+	if len(cf.held) > 0 || cf.f == nil {
+		return false
+	}
+	cf.f.Close()
+	os.Remove(cf.path)
+	cf.f, cf.path = nil, ""
+	return true
+}
+
 // Release withdraws this Tracker's claim of fp; another's is left alone.
 // The claim file goes once nothing it claimed is held.
 func (t *Tracker) Release(fp string) {
@@ -200,10 +213,7 @@ func (t *Tracker) Release(fp string) {
 		return
 	}
 	delete(cf.held, fp)
-	if len(cf.held) == 0 {
-		cf.f.Close()
-		os.Remove(cf.path)
-		cf.f, cf.path = nil, ""
+	if cf.removeIfEmpty() {
 		return
 	}
 	// A release that cannot be written holds the claim until this process
