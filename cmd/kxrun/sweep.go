@@ -79,28 +79,24 @@ func runSweepCmd(ctx context.Context, g *globals, f *sweepFlags, c sweepCmd) err
 		fmt.Fprintln(progress, c.header(&sw.opts))
 	}
 	end, runErr := c.run(ctx, sw.opts)
-	tr := sw.opts.Tracker
-	// The report and its figure share one name, taken once.
-	var base string
-	var figures []string
-	if end != nil && end.kind != "" {
-		base = tracker.ReportName(time.Now(), c.plan.Name, tracker.PartialKind(end.kind, study.IsInterrupted(runErr)))
-		if end.draw != nil {
-			figures = end.draw(tr, base)
-		}
-	}
 	sw.close()
 	if runErr != nil && (end == nil || !study.IsInterrupted(runErr)) {
-		return sweepError(runErr, tr)
+		return sweepError(runErr, sw.opts.Tracker)
 	}
-	return finishSweep(g, c, progress, tr, end, base, figures, runErr)
+	return finishSweep(g, c, progress, sw.opts.Tracker, end, runErr)
 }
 
 // finishSweep writes the report (reports/<base>.md, figures beside it),
 // prints the summary and decides the exit status.
-func finishSweep(g *globals, c sweepCmd, progress io.Writer, tr *tracker.Tracker, e *sweepEnd, base string, figures []string, runErr error) error {
+func finishSweep(g *globals, c sweepCmd, progress io.Writer, tr *tracker.Tracker, e *sweepEnd, runErr error) error {
 	saved := loggedPaths(tr, e.fresh)
 	if e.kind != "" {
+		// The report and its figure share one name, taken once.
+		base := tracker.ReportName(time.Now(), c.plan.Name, tracker.PartialKind(e.kind, study.IsInterrupted(runErr)))
+		var figures []string
+		if e.draw != nil {
+			figures = e.draw(tr, base)
+		}
 		md := e.markdown()
 		reportPath, err := tr.WriteReport(base+".md", md)
 		if err != nil {
